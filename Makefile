@@ -1,0 +1,38 @@
+# mxsurvey: `make demo` surveys a simulated internet, `make test` runs every test.
+PREFIX ?= /usr/local
+DESTDIR ?=
+VENV ?= .venv
+PYTHON := $(VENV)/bin/python
+INSTALL_PYTHON ?= $(abspath $(PYTHON))
+PROGRAMS := mxlookup smtpprobe mtaguess tally
+PYTEST_ARGS ?=
+
+.PHONY: all demo test bench install uninstall clean
+
+all: $(VENV)/.ready
+
+$(VENV)/.ready: requirements.txt requirements-test.txt
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-test.txt
+	touch $@
+
+test: all
+	tools/debian-packages gawk mawk nsd
+	PATH="$(CURDIR)/bin:$$PATH" $(PYTHON) -m pytest $(PYTEST_ARGS) tests
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/mxsurvey \
+		$(DESTDIR)$(PREFIX)/share/mxsurvey $(DESTDIR)$(PREFIX)/share/man/man1
+	for p in $(PROGRAMS); do \
+		sed '1s|.*|#!$(INSTALL_PYTHON)|' bin/$$p > $(DESTDIR)$(PREFIX)/bin/$$p && \
+		chmod 755 $(DESTDIR)$(PREFIX)/bin/$$p; done
+	install -m 644 lib/mxsurvey/*.py $(DESTDIR)$(PREFIX)/lib/mxsurvey
+	install -m 644 patterns.awk $(DESTDIR)$(PREFIX)/share/mxsurvey
+	install -m 644 $(PROGRAMS:%=man/%.1) $(DESTDIR)$(PREFIX)/share/man/man1
+
+uninstall:
+	rm -f $(PROGRAMS:%=$(DESTDIR)$(PREFIX)/bin/%) $(PROGRAMS:%=$(DESTDIR)$(PREFIX)/share/man/man1/%.1)
+	rm -rf $(DESTDIR)$(PREFIX)/lib/mxsurvey $(DESTDIR)$(PREFIX)/share/mxsurvey
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis build

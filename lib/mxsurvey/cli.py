@@ -1,0 +1,366 @@
+"""The command-line policy shared by the four programs.
+
+Streams, the error grammar, exit statuses, signals and broken pipes live here
+once, so that no program gets them wrong.  A program is a function
+`body(args, ctx)`; `run` parses its docopt usage, calls it and turns whatever
+happens into one exit status:
+
+    0    the run completed (failed lookups and probes are data)
+    1    some input was rejected, or a fatal error stopped the run
+    2    the command line was wrong
+    130  interrupted by SIGINT, 143 by SIGTERM (what was finished is flushed)
+    141  stdout was closed by the reader (`| head`): quietly
+
+Every message on stderr is one line, `PROGRAM: what went wrong`; input errors
+name the input and the line, `PROGRAM: FILE:LINE: what is wrong with it`.
+"""
+
+import asyncio
+import contextlib
+import io
+import os
+import signal
+import sys
+import threading
+
+import docopt
+
+from . import __version__
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 1
+EXIT_USAGE = 2
+EXIT_BROKEN_PIPE = 128 + signal.SIGPIPE
+
+STDIN_NAME = "stdin"
+READ_SIZE = 1 << 16
+MAX_LINE = 1 << 20  # longer input lines are rejected, not buffered without end
+
+
+class Fatal(Exception):
+    """An error that ends the run; its text is the message after `PROGRAM: `."""
+
+
+class UsageError(Exception):
+    """A command line that parses but means nothing (a bad option value)."""
+
+
+class Interrupted(BaseException):
+    """A signal asked the run to stop; finished work is flushed first."""
+
+    def __init__(self, signum):
+        super().__init__(signum)
+        self.signum = signum
+
+
+class Context:
+    """What a program body needs from the outside: its streams and its voice."""
+
+    def __init__(self, name, stdin, stdout, stderr):
+        self.name = name
+        self.stdin = stdin
+        self.stdout = stdout
+        self.stderr = stderr
+        self.bad_input = 0
+
+    def say(self, message):
+        """Write one line for people on stderr."""
+        self.stderr.write(f"{self.name}: {message}\n".encode("utf-8", "backslashreplace"))
+        self.stderr.flush()
+
+    def bad_line(self, source, lineno, message):
+        """Name a rejected input line; the run goes on and exits 1."""
+        self.bad_input += 1
+        self.say(f"{source}:{lineno}: {message}")
+
+
+def int_option(args, name, minimum=0):
+    return _number_option(args, name, int, minimum, "a whole number")
+
+
+def float_option(args, name, minimum=0.0):
+    return _number_option(args, name, float, minimum, "a number")
+
+
+def _number_option(args, name, kind, minimum, what):
+    text = args[name]
+    try:
+        value = kind(text)
+    except (TypeError, ValueError):
+        raise UsageError(f"{name} takes {what}, not {text!r}") from None
+    if not value >= minimum:  # also rejects NaN
+        raise UsageError(f"{name} must be at least {minimum}, not {text!r}")
+    return value
+
+
+def run(name, usage, body, argv=None, stdin=None, stdout=None, stderr=None):
+    """Run `body(args, ctx)` under the shared policy; return the exit status."""
+    real_process = stdout is None
+    ctx = Context(
+        name,
+        stdin if stdin is not None else sys.stdin.buffer,
+        stdout if stdout is not None else sys.stdout.buffer,
+        stderr if stderr is not None else sys.stderr.buffer,
+    )
+    try:
+        args = _parse(usage, argv, ctx)
+    except _Done as done:
+        return done.status
+    if real_process:
+        signal.signal(signal.SIGTERM, _raise_interrupted)
+    try:
+        body(args, ctx)
+        ctx.stdout.flush()
+    except UsageError as error:
+        ctx.say(f"{error}")
+        ctx.say("usage error: see --help")
+        return EXIT_USAGE
+    except Fatal as error:
+        _flush_quietly(ctx.stdout)
+        ctx.say(f"{error}")
+        return EXIT_BAD_INPUT
+    except BrokenPipeError:
+        _silence(ctx.stdout, real_process)
+        return EXIT_BROKEN_PIPE
+    except KeyboardInterrupt:
+        return _interrupted(ctx, signal.SIGINT, real_process)
+    except Interrupted as stop:
+        return _interrupted(ctx, stop.signum, real_process)
+    return EXIT_BAD_INPUT if ctx.bad_input else EXIT_OK
+
+
+class _Done(Exception):
+    def __init__(self, status):
+        self.status = status
+
+
+def _parse(usage, argv, ctx):
+    """docopt, with --help and --version on stdout and usage errors as exit 2."""
+    help_text = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(help_text):
+            return docopt.docopt(usage, argv, version=f"{ctx.name} {__version__}")
+    except docopt.DocoptExit:
+        ctx.say("usage error; the usage is:")
+        ctx.stderr.write(usage_lines(usage).encode())
+        ctx.stderr.flush()
+        raise _Done(EXIT_USAGE) from None
+    except SystemExit:  # --help or --version, printed into help_text
+        ctx.stdout.write(help_text.getvalue().encode())
+        ctx.stdout.flush()
+        raise _Done(EXIT_OK) from None
+
+
+def usage_lines(usage):
+    """The `Usage:` section of a docopt text, as docopt prints it."""
+    section = usage[usage.lower().index("usage:"):]
+    return section.split("\n\n", 1)[0].rstrip() + "\n"
+
+
+def _raise_interrupted(signum, frame):
+    raise Interrupted(signum)
+
+
+def _interrupted(ctx, signum, real_process):
+    try:
+        ctx.stdout.flush()
+    except BrokenPipeError:
+        _silence(ctx.stdout, real_process)
+    return 128 + signum
+
+
+def _flush_quietly(stream):
+    with contextlib.suppress(OSError):
+        stream.flush()
+
+
+def _silence(stream, real_process):
+    """After EPIPE, point stdout at /dev/null so the exit flush cannot complain."""
+    if real_process:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())
+        os.close(devnull)
+
+
+# Input ---------------------------------------------------------------------
+
+def open_inputs(ctx, paths):
+    """Yield (name, binary stream) for each named file, or stdin for none or `-`.
+
+    A file that cannot be opened is named on stderr and counted as bad input;
+    the others are still read, as cat(1) does.
+    """
+    for path in paths or ["-"]:
+        if path == "-":
+            yield STDIN_NAME, ctx.stdin
+            continue
+        try:
+            stream = open(path, "rb")
+        except OSError as error:
+            ctx.bad_input += 1
+            ctx.say(f"cannot open {path}: {error.strerror}")
+            continue
+        with stream:
+            yield path, stream
+
+
+def line_chunks(stream, max_line=MAX_LINE):
+    """Yield lists of the complete lines read so far, without their LF.
+
+    Each list is what one read returned, so a filter that flushes after each
+    list streams through a pipe yet writes in blocks when input is plentiful.
+    A line longer than `max_line` bytes comes out as None, and its bytes are
+    dropped as they arrive rather than held in memory.  A final line without
+    a LF still counts as a line.
+    """
+    read = getattr(stream, "read1", stream.read)
+    tail = b""
+    overlong = False
+    while True:
+        data = read(READ_SIZE)
+        if not data:
+            break
+        lines = (tail + data).split(b"\n")
+        tail = lines.pop()
+        if overlong and lines:
+            lines[0] = None
+            overlong = False
+        if len(tail) > max_line:
+            tail, overlong = b"", True
+        if lines:
+            yield [None if line is not None and len(line) > max_line else line
+                   for line in lines]
+    if overlong:
+        yield [None]
+    elif tail:
+        yield [tail]
+
+
+def numbered_chunks(ctx, paths):
+    """Yield lists of (source, lineno, line) over all inputs, a list per read;
+    over-long lines are named as bad input and skipped."""
+    for source, stream in open_inputs(ctx, paths):
+        lineno = 0
+        for chunk in line_chunks(stream):
+            numbered = []
+            for line in chunk:
+                lineno += 1
+                if line is None:
+                    ctx.bad_line(source, lineno, f"line longer than {MAX_LINE} bytes")
+                else:
+                    numbered.append((source, lineno, line))
+            yield numbered
+
+
+def numbered_lines(ctx, paths):
+    """Yield (source, lineno, line) over all inputs."""
+    for chunk in numbered_chunks(ctx, paths):
+        yield from chunk
+
+
+# Asyncio -------------------------------------------------------------------
+
+def run_async(coroutine):
+    """Run a coroutine; SIGINT and SIGTERM cancel it (so it can flush and close
+    its connections) and then surface as KeyboardInterrupt or Interrupted."""
+    loop = asyncio.new_event_loop()
+    task = loop.create_task(coroutine)
+    caught = []
+
+    def stop(signum):
+        caught.append(signum)
+        task.cancel()
+
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    if in_main_thread:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop, signum)
+    try:
+        return loop.run_until_complete(task)
+    except asyncio.CancelledError:
+        if not caught:
+            raise
+        if caught[0] == signal.SIGINT:
+            raise KeyboardInterrupt from None
+        raise Interrupted(caught[0]) from None
+    finally:
+        if in_main_thread:
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                loop.remove_signal_handler(signum)
+        for leftover in asyncio.all_tasks(loop):
+            leftover.cancel()
+        loop.run_until_complete(asyncio.sleep(0))
+        loop.close()
+
+
+async def async_numbered_lines(ctx, paths, queue_chunks=4):
+    """`numbered_lines` for a coroutine: the blocking reads run in a daemon
+    thread (a pipe, a file or a terminal alike), so a stuck stdin never holds
+    the process at exit.  At most `queue_chunks` chunks are read ahead."""
+    loop = asyncio.get_running_loop()
+    queue = asyncio.Queue(queue_chunks)
+    room = threading.Semaphore(queue_chunks)
+    end = object()
+
+    def reader():
+        try:
+            for chunk in numbered_chunks(ctx, paths):
+                _hand_over(chunk)
+            _hand_over(end)
+        except BaseException as error:  # handed to the coroutine, raised there
+            with contextlib.suppress(RuntimeError):
+                _hand_over(error)
+
+    def _hand_over(item):
+        room.acquire()
+        loop.call_soon_threadsafe(queue.put_nowait, item)
+
+    threading.Thread(target=reader, daemon=True).start()
+    while True:
+        item = await queue.get()
+        room.release()
+        if item is end:
+            return
+        if isinstance(item, BaseException):
+            raise item
+        for entry in item:
+            yield entry
+
+
+class StreamWriter:
+    """Collects output lines and flushes them once per event-loop turn, so a
+    burst of finished lines costs one write and a lone line goes out at once.
+
+    A failed flush (EPIPE from `| head`) runs in a loop callback, where no
+    caller would see it; it is kept and raised by the next `write` or `flush`.
+    """
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.pending = []
+        self.scheduled = False
+        self.error = None
+
+    def write(self, line):
+        if self.error:
+            raise self.error
+        self.pending.append(line)
+        if not self.scheduled:
+            self.scheduled = True
+            asyncio.get_running_loop().call_soon(self._flush_soon)
+
+    def _flush_soon(self):
+        try:
+            self.flush()
+        except OSError as error:
+            self.error = error
+
+    def flush(self):
+        if self.error:
+            raise self.error
+        self.scheduled = False
+        if self.pending:
+            data = b"".join(self.pending)
+            self.pending.clear()
+            self.stream.write(data)
+        self.stream.flush()

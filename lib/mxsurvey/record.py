@@ -1,0 +1,129 @@
+"""The record format: the one contract between the programs.
+
+A record is one line of fields separated by one TAB.  No field holds a TAB,
+CR, LF or any other control byte; a field that carries bytes from outside
+(a server's transcript) is escaped so that it is printable ASCII and can be
+turned back into the exact bytes:
+
+    \\\\  a backslash        \\r  CR        \\n  LF        \\t  TAB
+    \\xHH  any other byte outside 0x20-0x7E (two lower-case hex digits)
+
+An escaped transcript may also carry notes about how the exchange ended,
+`\\[WORD]`, which escaping of bytes never produces (a backslash is always
+doubled), so notes and bytes cannot be confused.
+
+The lines each program writes:
+
+    mxlookup   ADDRESS  MXHOST  DOMAIN  PREFERENCE
+    smtpprobe  ADDRESS  STATUS  TRANSCRIPT  [the input line's other fields]
+    mtaguess   LABEL    [the smtpprobe line]
+"""
+
+import re
+
+TAB = b"\t"
+LF = b"\n"
+
+# Field positions in a smtpprobe line; mtaguess puts LABEL in front of them.
+ADDRESS, STATUS, TRANSCRIPT = 0, 1, 2
+LABEL = 0
+
+# The probe statuses, each with the survey's wording of it, which mtaguess
+# writes as the label of a probe that did not get a greeting.
+OK = "ok"
+FAILURE_LABELS = {
+    "timeout": "timed out",
+    "refused": "connection refused",
+    "hostunreach": "host unreachable",
+    "netunreach": "network unreachable",
+    "disconnect": "immediate disconnect",
+    "error": "other error",
+}
+STATUSES = (OK, *FAILURE_LABELS)
+
+# Notes an escaped transcript may end with.
+NOTES = {
+    "cut": "the reply reached the size cap; what followed was not read",
+    "timeout": "the server stopped sending before the exchange was complete",
+    "deadline": "the exchange ran out of its total time",
+    "closed": "the server closed the connection before the exchange was complete",
+    "reset": "the server reset the connection",
+}
+
+_PRINTABLE_RUN = rb"[\x20-\x5b\x5d-\x7e]"
+_NEEDS_ESCAPE = re.compile(rb"[^\x20-\x5b\x5d-\x7e]")
+_ESCAPED = [b"\\x%02x" % byte for byte in range(256)]
+for _byte in range(0x20, 0x7F):
+    _ESCAPED[_byte] = bytes([_byte])
+_ESCAPED[ord("\\")] = b"\\\\"
+_ESCAPED[ord("\r")] = b"\\r"
+_ESCAPED[ord("\n")] = b"\\n"
+_ESCAPED[ord("\t")] = b"\\t"
+
+_TOKEN = re.compile(
+    rb"(" + _PRINTABLE_RUN + rb"+)"      # 1: plain text
+    rb"|\\x([0-9a-fA-F]{2})"             # 2: a byte in hex
+    rb"|\\([\\rnt])"                     # 3: a one-letter escape
+    rb"|\\\[([a-z][a-z0-9_-]*)\]"        # 4: a note
+)
+_LETTERS = {b"\\": b"\\", b"r": b"\r", b"n": b"\n", b"t": b"\t"}
+
+
+def escape(data):
+    """Bytes from outside as one printable-ASCII field."""
+    if not _NEEDS_ESCAPE.search(data):
+        return data
+    return _NEEDS_ESCAPE.sub(lambda match: _ESCAPED[match.group()[0]], data)
+
+
+def note(word):
+    """The escaped form of a note, to append to an escaped transcript."""
+    return b"\\[" + word.encode("ascii") + b"]"
+
+
+class BadEscape(ValueError):
+    """A field that escape() could not have written."""
+
+
+def unescape(field):
+    """The exact bytes of an escaped field, and the notes it carries.
+
+    Raises BadEscape, naming the offset, for anything escape() and note()
+    could not have written.
+    """
+    if b"\\" not in field and not _NEEDS_ESCAPE.search(field):
+        return field, ()
+    data, notes = [], []
+    position = 0
+    for match in _TOKEN.finditer(field):
+        if match.start() != position:
+            break
+        position = match.end()
+        text, hex_byte, letter, word = match.groups()
+        if text is not None:
+            data.append(text)
+        elif hex_byte is not None:
+            data.append(bytes([int(hex_byte, 16)]))
+        elif letter is not None:
+            data.append(_LETTERS[letter])
+        else:
+            notes.append(word.decode("ascii"))
+    if position != len(field):
+        shown = field[position:position + 6].decode("ascii", "backslashreplace")
+        raise BadEscape(f"bad escape at byte {position + 1}: {shown!r}")
+    return b"".join(data), tuple(notes)
+
+
+def joined_text(data):
+    """A transcript as awk would see one record: every CR removed, and the
+    LF-separated lines joined by single spaces (a final LF ends the last
+    line, it does not start an empty one)."""
+    lines = data.replace(b"\r", b"").split(LF)
+    if lines[-1] == b"":
+        lines.pop()
+    return b" ".join(lines)
+
+
+def failure_label(status):
+    """The survey's wording for a status other than ok, or None for ok."""
+    return FAILURE_LABELS.get(status)
