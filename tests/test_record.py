@@ -1,0 +1,69 @@
+"""The record format: escaping round-trips every byte string, notes never
+collide with bytes, and anything escape() could not write is rejected."""
+
+import re
+
+import pytest
+from hypothesis import given, strategies as st
+
+from mxsurvey import record
+
+PRINTABLE_FIELD = re.compile(rb"[\x20-\x7e]*\Z")
+
+
+@given(st.binary(max_size=400))
+def test_escape_round_trips_every_byte_string(data):
+    field = record.escape(data)
+    assert PRINTABLE_FIELD.match(field)
+    assert record.unescape(field) == (data, ())
+
+
+@given(st.binary(max_size=200), st.sampled_from(sorted(record.NOTES)))
+def test_a_note_after_any_bytes_is_read_back_as_a_note(data, word):
+    assert record.unescape(record.escape(data) + record.note(word)) == (data, (word,))
+
+
+def test_the_escapes_are_the_documented_ones():
+    assert record.escape(b"a\\b\r\n\t\x00\x1b\x7f\xff ~") == (
+        b"a\\\\b\\r\\n\\t\\x00\\x1b\\x7f\\xff ~")
+
+
+def test_text_that_looks_like_a_note_stays_text():
+    data = b"\\[cut]"  # a server may send this; it is escaped, not a note
+    assert record.unescape(record.escape(data)) == (data, ())
+
+
+@pytest.mark.parametrize("field", [
+    b"\\", b"abc\\", b"\\q", b"\\x4", b"\\xg0", b"\\[", b"\\[cut", b"\\[]", b"\\[Cut]",
+    b"tab\there", b"nul\x00", b"high\xff", b"cr\r"])
+def test_what_escape_could_not_write_is_rejected(field):
+    with pytest.raises(record.BadEscape):
+        record.unescape(field)
+
+
+def test_bad_escape_names_the_offset():
+    with pytest.raises(record.BadEscape, match="byte 4"):
+        record.unescape(b"abc\\q")
+
+
+@pytest.mark.parametrize("data, text", [
+    (b"", b""),
+    (b"220 a\r\n", b"220 a"),
+    (b"220-a\r\n220 b\r\n214 c\r\n", b"220-a 220 b 214 c"),
+    (b"220 a\n214 b", b"220 a 214 b"),
+    (b"220 a\r\n\r\n214 b\r\n", b"220 a  214 b"),
+    (b"2\r2\r0", b"220"),
+    (b"\n", b""),
+    (b"\n\n", b" "),
+])
+def test_joined_text_is_the_record_awk_would_see(data, text):
+    assert record.joined_text(data) == text
+
+
+def test_every_failure_status_has_the_survey_wording():
+    assert record.FAILURE_LABELS["timeout"] == "timed out"
+    assert record.FAILURE_LABELS["refused"] == "connection refused"
+    assert record.FAILURE_LABELS["hostunreach"] == "host unreachable"
+    assert record.FAILURE_LABELS["netunreach"] == "network unreachable"
+    assert record.FAILURE_LABELS["disconnect"] == "immediate disconnect"
+    assert set(record.STATUSES) == {"ok", *record.FAILURE_LABELS}
