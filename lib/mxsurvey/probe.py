@@ -1,0 +1,263 @@
+"""smtpprobe: record what SMTP servers say when asked for HELP.
+
+Each distinct address of the input is probed once (smtp.exchange) and comes
+out as exactly one line, as soon as it is done, whatever happened:
+
+    ADDRESS  STATUS  TRANSCRIPT  [the input line's other fields]
+
+Many exchanges are in flight at once; input is read only as fast as slots
+free up, so memory grows with the distinct addresses seen, nothing else.
+"""
+
+import asyncio
+import contextlib
+import ipaddress
+import re
+import resource
+import socket
+import time
+
+from . import cli, record, smtp
+
+NAME = "smtpprobe"
+
+USAGE = """Connect to mail servers, ask for HELP and record what they say.
+
+Usage:
+  smtpprobe [options] [FILE...]
+  smtpprobe (-h | --help | --version)
+
+Reads lines whose first field is an IPv4 or IPv6 address (mxlookup's output,
+or one address a line) from the FILEs or stdin.  Probes each distinct address
+once: connect, read the greeting, send HELP, read the reply, send QUIT.
+Writes ADDRESS, STATUS, TRANSCRIPT and the input line's other fields, one
+line per address, in the order the exchanges finish.
+
+Options:
+  -p, --port PORT            TCP port to connect to [default: 25].
+  -c, --concurrency N        Exchanges in flight at most [default: 200].
+  -r, --rate N               New connections per second at most, 0 for no cap [default: 100].
+  --connect-timeout SECONDS  Longest wait for a connection [default: 10].
+  --read-timeout SECONDS     Longest wait for the next bytes of a reply [default: 10].
+  --deadline SECONDS         Longest time for a whole exchange [default: 30].
+  --max-bytes N              Most bytes recorded from one server [default: 16384].
+  -q, --quiet                No summary.
+  -h, --help                 Show this text.
+  --version                  Show the version.
+"""
+
+# Open files kept for other things than connections: the standard streams,
+# an input file, the event loop's own, and some room to spare.
+RESERVED_FILES = 32
+
+
+def main(argv=None, stdin=None, stdout=None, stderr=None):
+    return cli.run(NAME, USAGE, body, argv, stdin, stdout, stderr)
+
+
+def body(args, ctx):
+    port = cli.int_option(args, "--port", minimum=1)
+    if port > 65535:
+        raise cli.UsageError(f"--port must be at most 65535, not {args['--port']!r}")
+    concurrency = cli.int_option(args, "--concurrency", minimum=1)
+    rate = cli.float_option(args, "--rate")
+    limits = smtp.Limits(
+        connect_timeout=cli.float_option(args, "--connect-timeout"),
+        read_timeout=cli.float_option(args, "--read-timeout"),
+        deadline=cli.float_option(args, "--deadline"),
+        max_bytes=cli.int_option(args, "--max-bytes", minimum=1),
+    )
+    concurrency = fit_concurrency(ctx, concurrency)
+    survey = Survey(ctx, port, limits, concurrency, rate, quiet=args["--quiet"])
+    cli.run_async(survey.run(args["FILE"]))
+
+
+def fit_concurrency(ctx, wanted):
+    """As many exchanges as open files allow: raise the soft limit up to the
+    hard one if need be, and lower the concurrency (saying so) if even that
+    is too few."""
+    needed = wanted + RESERVED_FILES
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft == resource.RLIM_INFINITY or soft >= needed:
+        return wanted
+    raised = needed if hard == resource.RLIM_INFINITY else min(needed, hard)
+    with contextlib.suppress(ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_NOFILE, (raised, hard))
+        soft = raised
+    if soft >= needed:
+        return wanted
+    allowed = max(1, soft - RESERVED_FILES)
+    ctx.say(f"warning: --concurrency lowered to {allowed}: "
+            f"only {soft} open files allowed (ulimit -n)")
+    return allowed
+
+
+# Input ---------------------------------------------------------------------
+
+class BadAddress(ValueError):
+    """A first field that names no server we could probe; says why."""
+
+
+_DOTTED_DECIMAL = re.compile(rb"[0-9]+(\.[0-9]+){3}")
+_SHOWN = 60  # bytes of a rejected field quoted in the message
+
+
+def parse_address(field):
+    """The address named by a first field, as an ipaddress object.
+
+    Raises BadAddress for anything that is not one plain address of a host
+    that could run a mail server.
+    """
+    if b"%" in field:
+        raise BadAddress(f"zone ids are not allowed: {_quote(field)}")
+    try:
+        address = ipaddress.ip_address(field.decode("ascii"))
+    except (UnicodeDecodeError, ValueError):
+        if _DOTTED_DECIMAL.fullmatch(field):
+            raise BadAddress(
+                f"IPv4 address with leading zeros is ambiguous: {_quote(field)}") from None
+        raise BadAddress(f"not an IP address: {_quote(field)}") from None
+    why = _never_a_server(address)
+    if why:
+        raise BadAddress(f"{why}: {_quote(field)}")
+    return address
+
+
+def _never_a_server(address):
+    """Why no mail server could ever be at `address`, or None."""
+    v4 = address if address.version == 4 else address.ipv4_mapped
+    if address.is_unspecified or (v4 and v4.is_unspecified):
+        return "unspecified address"
+    if address.is_multicast or (v4 and v4.is_multicast):
+        return "multicast address"
+    if v4 == _BROADCAST:
+        return "broadcast address"
+    if v4 and v4.is_reserved:
+        return "reserved address (240.0.0.0/4)"
+    return None
+
+
+_BROADCAST = ipaddress.IPv4Address("255.255.255.255")
+
+
+def _quote(field):
+    shown = record.escape(field[:_SHOWN]).decode("ascii")
+    return f"'{shown}...'" if len(field) > _SHOWN else f"'{shown}'"
+
+
+# The survey ----------------------------------------------------------------
+
+class Survey:
+    """Probes the addresses of the input, many at a time, and accounts for
+    each: one output line per distinct address, counted by status."""
+
+    def __init__(self, ctx, port, limits, concurrency, rate, quiet):
+        self.ctx = ctx
+        self.port = port
+        self.limits = limits
+        self.slots = asyncio.Semaphore(concurrency)
+        self.pace = Pace(rate).wait
+        self.quiet = quiet
+        self.output = cli.StreamWriter(ctx.stdout)
+        self.seen = set()
+        self.duplicates = 0
+        self.counts = dict.fromkeys(record.STATUSES, 0)
+        self.running = set()
+        self.failure = None  # an error in an exchange task, raised by run()
+        self.started = time.monotonic()
+
+    async def run(self, paths):
+        try:
+            async with contextlib.aclosing(cli.async_numbered_lines(self.ctx, paths)) as lines:
+                async for source, lineno, line in lines:
+                    first, tab, rest = line.partition(b"\t")
+                    try:
+                        address = parse_address(first)
+                    except BadAddress as why:
+                        self.ctx.bad_line(source, lineno, str(why))
+                        continue
+                    await self._start(address, tab + rest)
+            while self.running:
+                await asyncio.wait(self.running)
+            self._check()
+            self.output.flush()
+        except asyncio.CancelledError:  # SIGINT or SIGTERM: keep what is finished
+            await self._stop()
+            with contextlib.suppress(OSError):
+                self.output.flush()
+            self._summarize()
+            raise
+        finally:
+            await self._stop()
+        self._summarize()
+
+    async def _start(self, address, rest):
+        canonical = str(address).encode("ascii")
+        if canonical in self.seen:
+            self.duplicates += 1
+            return
+        self.seen.add(canonical)
+        await self.slots.acquire()
+        self._check()
+        family = socket.AF_INET if address.version == 4 else socket.AF_INET6
+        task = asyncio.get_running_loop().create_task(
+            self._probe(canonical, family, (str(address), self.port), rest))
+        self.running.add(task)
+        task.add_done_callback(self._finished)
+
+    async def _probe(self, canonical, family, sockaddr, rest):
+        status, transcript = await smtp.exchange(family, sockaddr, self.limits, self.pace)
+        self.counts[status] += 1
+        if self.output.error is None:
+            self.output.write(b"%s\t%s\t%s%s\n" % (canonical, _STATUS_BYTES[status], transcript, rest))
+
+    def _finished(self, task):
+        self.running.discard(task)
+        self.slots.release()
+        if not task.cancelled() and task.exception() and not self.failure:
+            self.failure = task.exception()
+
+    def _check(self):
+        """Raise what went wrong in an exchange task or in writing its line."""
+        if self.failure:
+            raise self.failure
+        if self.output.error:
+            raise self.output.error
+
+    async def _stop(self):
+        """Close the exchanges still in flight; their lines are not written."""
+        for task in self.running:
+            task.cancel()
+        while self.running:
+            await asyncio.wait(self.running)
+
+    def _summarize(self):
+        if self.quiet:
+            return
+        counts = ", ".join(f"{n} {status}" for status, n in self.counts.items())
+        probed = sum(self.counts.values())
+        elapsed = time.monotonic() - self.started
+        self.ctx.say(f"{probed} probed: {counts}; {self.duplicates} duplicates, "
+                     f"{self.ctx.bad_input} rejected; {elapsed:.1f} s")
+
+
+_STATUS_BYTES = {status: status.encode("ascii") for status in record.STATUSES}
+
+
+class Pace:
+    """Spaces new connections `1/rate` seconds apart (0: no cap).  Each
+    caller reserves the next free start time before it sleeps, so callers
+    waiting together keep the spacing."""
+
+    def __init__(self, rate):
+        self.interval = 1 / rate if rate else 0.0
+        self.next_start = 0.0
+
+    async def wait(self):
+        if not self.interval:
+            return
+        now = asyncio.get_running_loop().time()
+        start = max(now, self.next_start)
+        self.next_start = start + self.interval
+        if start > now:
+            await asyncio.sleep(start - now)
