@@ -21,6 +21,7 @@ import random
 import socket
 import struct
 import threading
+import time
 
 
 class Peer:
@@ -56,15 +57,32 @@ class Peer:
 
 # Behaviours ------------------------------------------------------------------
 
-def smtp(greeting, help_reply, quit_reply=b"221 bye\r\n"):
-    """A polite server: greeting, a reply to each command, close after QUIT."""
+def smtp(greeting, help_reply, quit_reply=b"221 bye\r\n", pause=0.1):
+    """A polite server: greeting, a reply to each command, close after QUIT.
+
+    A reply may be a list of parts, sent `pause` seconds apart; a line the
+    client sends before the reply is complete is noted in `heard` as
+    b"early " + line, so a test can see that the client waited for it.
+    """
     async def behaviour(peer):
-        await peer.send(greeting)
+        await _send_parts(peer, greeting, pause)
         for reply in (help_reply, quit_reply):
             if not await peer.read_line():
                 return
-            await peer.send(reply)
+            await _send_parts(peer, reply, pause)
     return behaviour
+
+
+async def _send_parts(peer, reply, pause):
+    parts = [reply] if isinstance(reply, bytes) else reply
+    for part in parts[:-1]:
+        await peer.send(part)
+        try:
+            line = await asyncio.wait_for(peer.reader.readline(), pause)
+        except asyncio.TimeoutError:
+            continue
+        peer.heard.append(b"early " + line)
+    await peer.send(parts[-1])
 
 
 def say_and_close(data):
@@ -118,6 +136,9 @@ class Farm:
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.thread.start()
         self.heard = {}     # address -> [lines each connection sent]
+        self.arrivals = []  # time.monotonic() of each accepted connection
+        self.open_now = 0   # connections being served
+        self.most_open = 0  # the most ever served at once
         self.sockets = []   # every socket the farm opened, closed at the end
         self.servers = []
         self.block = f"127.{random.randint(16, 250)}.{random.randint(0, 255)}"
@@ -195,11 +216,15 @@ class Farm:
         async def handle(reader, writer):
             lines = []
             heard.append(lines)
+            self.arrivals.append(time.monotonic())
+            self.open_now += 1
+            self.most_open = max(self.most_open, self.open_now)
             try:
                 await behaviour(Peer(reader, writer, lines))
             except (ConnectionError, asyncio.CancelledError):
                 pass  # the client went away, or the farm is closing
             finally:
+                self.open_now -= 1
                 writer.close()
 
         future = asyncio.run_coroutine_threadsafe(
