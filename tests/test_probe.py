@@ -10,7 +10,7 @@ import textwrap
 import time
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import given, settings, strategies as st
 
 from mxsurvey import record
 from programs import BIN, CHECKOUT, pipeline, run_inprocess
@@ -175,34 +175,34 @@ def test_unreachable_and_other_errors_in_a_private_network_namespace():
 
 # The transcript ------------------------------------------------------------
 
-@settings(max_examples=60, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@pytest.fixture(scope="module")
+def payload_server():
+    """A server saying whatever `payload[0]` is, then closing: one for all examples."""
+    payload = []
+
+    async def say_payload(peer):
+        await say_and_close(payload[0])(peer)
+
+    with Farm() as farm:
+        yield farm, farm.serve(say_payload), payload
+
+
+@settings(max_examples=60, deadline=None)
 @given(st.binary(max_size=400))
-def test_every_byte_the_server_sends_comes_back(farm, data):
+def test_every_byte_the_server_sends_comes_back(payload_server, data):
     # Every line is a continuation line, so the greeting never ends and the
     # server's close ends the exchange: all of `sent` is the transcript.
+    farm, server, payload = payload_server
     sent = b"220-" + data.replace(b"\n", b"\n220-")
     payload[:] = [sent]
-    result = probe(farm, [farm_server(farm)])
-    [(status, received, notes, rest)] = records(result).values()
-    assert (status, received, notes) == ("ok", sent, ("closed",))
-
-
-payload = []
-
-
-def farm_server(farm):
-    """One server for every example, saying whatever `payload` holds."""
-    if not hasattr(farm, "payload_server"):
-        async def say_payload(peer):
-            await say_and_close(payload[0])(peer)
-        farm.payload_server = farm.serve(say_payload)
-    return farm.payload_server
+    result = probe(farm, [server])
+    assert records(result) == {server: ("ok", sent, ("closed",), [])}
 
 
 def test_the_size_cap_cuts_the_transcript(farm):
     long_greeting = farm.serve(smtp(b"220 " + b"x" * 100_000 + b"\r\n", b"214 ok\r\n"))
-    across_replies = farm.serve(smtp(b"220 " + b"y" * 40 + b"\r\n", b"214 " + b"z" * 100 + b"\r\n"))
+    across_replies = farm.serve(smtp(b"220 " + b"y" * 40 + b"\r\n",
+                                     b"214 " + b"z" * 100 + b"\r\n"))
     exact = farm.serve(smtp(b"220 hi\r\n", b"214 ok\r\n", b"221 bye\r\n"))
     result = probe(farm, [long_greeting, across_replies, exact], "--max-bytes", "64")
     found = records(result)
@@ -411,7 +411,7 @@ def test_in_a_pipe(farm):
 
 def test_a_closed_pipe_ends_the_run_quietly(farm, tmp_path):
     quick = farm.serve(smtp(b"220 hi\r\n", b"214 ok\r\n"))
-    later = [farm.serve(slow(smtp(b"220 hi\r\n", b"214 ok\r\n"), 1)) for _ in range(5)]
+    later = [farm.serve(silent) for _ in range(5)]  # lines after the read timeout
     (tmp_path / "in").write_text("".join(f"{s}\n" for s in [quick, *later]))
     result = pipeline(
         f"smtpprobe -p {farm.port} {' '.join(SHORT)} < {tmp_path / 'in'} | head -1;"

@@ -168,19 +168,7 @@ class Survey:
 
     async def run(self, paths):
         try:
-            async with contextlib.aclosing(cli.async_numbered_lines(self.ctx, paths)) as lines:
-                async for source, lineno, line in lines:
-                    first, tab, rest = line.partition(b"\t")
-                    try:
-                        address = parse_address(first)
-                    except BadAddress as why:
-                        self.ctx.bad_line(source, lineno, str(why))
-                        continue
-                    await self._start(address, tab + rest)
-            while self.running:
-                await asyncio.wait(self.running)
-            self._check()
-            self.output.flush()
+            await self._probe_all(paths)
         except asyncio.CancelledError:  # SIGINT or SIGTERM: keep what is finished
             await self._stop()
             with contextlib.suppress(OSError):
@@ -188,8 +176,23 @@ class Survey:
             self._summarize()
             raise
         finally:
-            await self._stop()
+            await self._stop()  # after an error: close what is still open
         self._summarize()
+
+    async def _probe_all(self, paths):
+        async with contextlib.aclosing(cli.async_numbered_lines(self.ctx, paths)) as lines:
+            async for source, lineno, line in lines:
+                first, tab, rest = line.partition(b"\t")
+                try:
+                    address = parse_address(first)
+                except BadAddress as why:
+                    self.ctx.bad_line(source, lineno, str(why))
+                    continue
+                await self._start(address, tab + rest)
+        while self.running:
+            await asyncio.wait(self.running)
+        self._check()
+        self.output.flush()
 
     async def _start(self, address, rest):
         canonical = str(address).encode("ascii")
@@ -208,8 +211,9 @@ class Survey:
     async def _probe(self, canonical, family, sockaddr, rest):
         status, transcript = await smtp.exchange(family, sockaddr, self.limits, self.pace)
         self.counts[status] += 1
-        if self.output.error is None:
-            self.output.write(b"%s\t%s\t%s%s\n" % (canonical, _STATUS_BYTES[status], transcript, rest))
+        if self.output.error is None:  # else run() raises it
+            self.output.write(
+                b"%s\t%s\t%s%s\n" % (canonical, _STATUS_BYTES[status], transcript, rest))
 
     def _finished(self, task):
         self.running.discard(task)
