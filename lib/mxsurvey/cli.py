@@ -236,10 +236,14 @@ def line_chunks(stream, max_line=MAX_LINE):
         yield [tail]
 
 
-def numbered_chunks(ctx, paths):
+def numbered_chunks(ctx, paths, unlocked=False):
     """Yield lists of (source, lineno, line) over all inputs, a list per read;
-    over-long lines are named as bad input and skipped."""
+    over-long lines are named as bad input and skipped.  `unlocked` reads a
+    buffered file through its raw file, as a reading thread must (see
+    async_numbered_lines)."""
     for source, stream in open_inputs(ctx, paths):
+        if unlocked and isinstance(stream, io.BufferedReader):
+            stream = stream.raw
         lineno = 0
         for chunk in line_chunks(stream):
             numbered = []
@@ -304,7 +308,10 @@ async def async_numbered_lines(ctx, paths, queue_chunks=4):
 
     def reader():
         try:
-            for chunk in numbered_chunks(ctx, paths):
+            # A thread blocked in a BufferedReader holds its lock, and the
+            # interpreter aborts at exit if it finds that lock taken (a run
+            # stopped while stdin is still open): the raw file takes none.
+            for chunk in numbered_chunks(ctx, paths, unlocked=True):
                 _hand_over(chunk)
             _hand_over(end)
         except BaseException as error:  # handed to the coroutine, raised there
