@@ -420,26 +420,36 @@ def test_a_closed_pipe_ends_the_run_quietly(farm, tmp_path):
     assert result.errors == ["status=141"]
 
 
+@pytest.mark.parametrize("stdin_kind", ["file", "open-pipe"])
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
-def test_a_signal_keeps_what_is_finished(farm, tmp_path, signum):
+def test_a_signal_keeps_what_is_finished(farm, tmp_path, signum, stdin_kind):
     quick = [farm.serve(smtp(b"220 hi\r\n", b"214 ok\r\n")) for _ in range(3)]
     stuck = [farm.serve(silent) for _ in range(2)]
-    (tmp_path / "in").write_text("".join(f"{s}\n" for s in stuck + quick))
-    with open(tmp_path / "in", "rb") as stdin:
+    lines = "".join(f"{s}\n" for s in stuck + quick).encode()
+    (tmp_path / "in").write_bytes(lines)
+    with open(tmp_path / "in", "rb") as file:
         process = subprocess.Popen(
             [BIN / "smtpprobe", "-p", str(farm.port), "--read-timeout", "60",
              "--deadline", "60", "--rate", "0"],
-            stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            stdin=file if stdin_kind == "file" else subprocess.PIPE,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
+        if stdin_kind == "open-pipe":  # more input could still come
+            process.stdin.write(lines)
+            process.stdin.flush()
         written = _read_lines(process.stdout, 3, timeout=20)
         process.send_signal(signum)
-        rest, errors = process.communicate(timeout=20)
+        process.wait(timeout=20)
+        rest, errors = process.stdout.read(), process.stderr.read()
     finally:
         process.kill()
-    assert process.returncode == 128 + signum
+        for stream in (process.stdin, process.stdout, process.stderr):
+            if stream:
+                stream.close()
+    assert process.returncode == 128 + signum, errors
     lines = (written + rest).decode().splitlines()
     assert sorted(line.split("\t")[0] for line in lines) == sorted(quick)
-    assert b"Traceback" not in errors
+    assert b"Traceback" not in errors and b"Fatal" not in errors
     assert SUMMARY.fullmatch(errors.decode().splitlines()[-1])
 
 
