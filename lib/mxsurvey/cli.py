@@ -367,7 +367,11 @@ class StreamWriter:
             raise self.error
         self.scheduled = False
         if self.pending:
-            data = b"".join(self.pending)
+            data = memoryview(b"".join(self.pending))
             self.pending.clear()
-            self.stream.write(data)
+            # A buffered stream whose reader goes away in the middle of a
+            # large write reports the part written, not the EPIPE; writing
+            # the rest raises it.
+            while data:
+                data = data[self.stream.write(data):]
         self.stream.flush()
