@@ -124,6 +124,32 @@ def joined_text(data):
     return b" ".join(lines)
 
 
+# Most transcripts are printable ASCII lines ended by CRLF, with at most some
+# TABs: their fields' only escapes are `\r\n` and `\t`.  Such a field
+# with its last `\r\n` removed can be matched as it stands: each byte of
+# its joined text is written in it in one of the ways common_forms names.
+ESCAPED_LINE_END = b"\\r\\n"
+
+
+def common_forms(byte):
+    """The ways a byte of the joined text is written in a common field: a
+    space also as the line break between two lines; bytes that need
+    escaping other than a TAB never occur there."""
+    if byte == 0x20:
+        return [b" ", ESCAPED_LINE_END]
+    if byte == 0x09:
+        return [b"\\t"]
+    if _NEEDS_ESCAPE.match(bytes([byte])):
+        return []
+    return [bytes([byte])]
+
+
+def transcript_text(field):
+    """joined_text(unescape(field)[0]): the text of an escaped transcript as
+    awk would see one record.  Raises BadEscape as unescape does."""
+    return joined_text(unescape(field)[0])
+
+
 def failure_label(status):
     """The survey's wording for a status other than ok, or None for ok."""
     return FAILURE_LABELS.get(status)
