@@ -1,0 +1,156 @@
+"""mtaguess: name the mail server software behind each smtpprobe line.
+
+Each input line goes out again with a label in front: the survey's wording
+of the failure for a probe that got no greeting, else the label of the first
+pattern that matches the host's text, or `not sure`.
+"""
+
+import itertools
+import operator
+import os
+
+from . import cli, patterns, record
+
+NAME = "mtaguess"
+
+USAGE = """\
+mtaguess: guess the mail server software from each smtpprobe line.
+
+Usage:
+  mtaguess [--explain] [-f FILE]... [<file>...]
+  mtaguess --awk [-f FILE]...
+  mtaguess (-h | --help | --version)
+
+Options:
+  -f, --patterns FILE  Read the patterns from FILE (repeatable, in order)
+                       instead of the installed patterns.awk.
+  --explain            Put the FILE:LINE of the pattern that matched (or -)
+                       after the label; for reading, not for tally.
+  --awk                Print an awk program equivalent to the pattern list:
+                       one text per line in, one label per line out.
+  -h, --help           Show this help.
+  --version            Show the version.
+"""
+
+NOWHERE = b"-"  # --explain's FILE:LINE when no pattern named the label
+
+
+def main(argv=None, stdin=None, stdout=None, stderr=None):
+    return cli.run(NAME, USAGE, body, argv, stdin, stdout, stderr)
+
+
+def default_patterns():
+    """The installed patterns.awk, or the checkout's own."""
+    package = os.path.dirname(os.path.abspath(__file__))
+    installed = os.path.join(package, os.pardir, os.pardir, "share", "mxsurvey", "patterns.awk")
+    checkout = os.path.join(package, os.pardir, os.pardir, "patterns.awk")
+    return os.path.normpath(installed if os.path.exists(installed) else checkout)
+
+
+def body(args, ctx):
+    sources = args["--patterns"] or [default_patterns()]
+    try:
+        pattern_list = patterns.read_files(sources)
+        if args["--awk"]:
+            ctx.stdout.write(patterns.awk_program(pattern_list, sources))
+            return
+        matcher = patterns.Matcher(pattern_list)
+    except patterns.PatternError as error:
+        raise cli.Fatal(str(error)) from None
+    label_lines(ctx, args["<file>"], matcher, args["--explain"])
+
+
+def label_lines(ctx, paths, matcher, explain):
+    """Write each input line with its label in front, a chunk at a time."""
+    labeller = Labeller(matcher, explain)
+    for chunk in cli.numbered_chunks(ctx, paths):
+        if not chunk:
+            continue
+        labelled = labeller.chunk([line for _, _, line in chunk])
+        if labelled is None:
+            labelled = labeller.carefully(ctx, chunk)
+        if labelled:
+            labelled.append(b"")
+            ctx.stdout.write(record.LF.join(labelled))
+            ctx.stdout.flush()
+
+
+_split_fields = operator.methodcaller("split", record.TAB, record.TRANSCRIPT + 1)
+_status = operator.itemgetter(record.STATUS)
+_transcript = operator.itemgetter(record.TRANSCRIPT)
+_without_line_end = operator.methodcaller("removesuffix", record.ESCAPED_LINE_END)
+
+
+class Labeller:
+    """Puts the label in front of each line of a chunk.
+
+    What goes in front is made once: for each status a row of prefixes, one
+    per pattern index and one for `not sure` at the end (every prefix of a
+    failed probe's row is the same), so that a line's prefix is
+    `rows[status][index of the first match]`.  A chunk whose lines are all
+    well-formed goes through in a few passes over the whole chunk, matching
+    each transcript field as it stands where it has the common form; a
+    chunk with a bad line is done line by line, naming the bad ones.
+    """
+
+    def __init__(self, matcher, explain):
+        def prefix(label, where=NOWHERE):
+            fields = [label.encode("utf-8")] + ([where] if explain else [])
+            return record.TAB.join(fields) + record.TAB
+
+        width = len(matcher.patterns) + 1
+        self.rows = {
+            status.encode(): [prefix(label)] * width
+            for status, label in record.FAILURE_LABELS.items()}
+        self.rows[record.OK.encode()] = [
+            prefix(pattern.label, pattern.where.encode("utf-8", "backslashreplace"))
+            for pattern in matcher.patterns] + [prefix(patterns.NOT_SURE)]
+        self.nothing = matcher.nothing
+        self.match_text = matcher.match_text
+        self.match_field = matcher.match_field
+
+    def chunk(self, lines):
+        """The labelled lines, or None if some line is not well-formed."""
+        fields = list(map(_split_fields, lines))
+        if min(map(len, fields)) <= record.TRANSCRIPT:
+            return None
+        rows = list(map(self.rows.get, map(_status, fields)))
+        if None in rows:
+            return None
+        found = list(map(self.match_field, map(_without_line_end, map(_transcript, fields))))
+        if not all(map(operator.contains, found, itertools.repeat(self.nothing))):
+            try:
+                self.match_uncommon(fields, found)
+            except record.BadEscape:
+                return None
+        firsts = map(min, found)
+        return list(map(operator.add, map(operator.getitem, rows, firsts), lines))
+
+    def match_uncommon(self, fields, found):
+        """Match the joined text of each field that is not of the common form."""
+        for index, indexes in enumerate(found):
+            if self.nothing not in indexes:
+                text = record.transcript_text(fields[index][record.TRANSCRIPT])
+                found[index] = self.match_text(text)
+
+    def carefully(self, ctx, chunk):
+        """The labelled lines of a chunk of (source, lineno, line), naming the
+        bad ones on stderr and leaving them out."""
+        labelled = []
+        for source, lineno, line in chunk:
+            fields = line.split(record.TAB, record.TRANSCRIPT + 1)
+            if len(fields) <= record.TRANSCRIPT:
+                ctx.bad_line(source, lineno, f"fewer than {record.TRANSCRIPT + 1} fields")
+                continue
+            row = self.rows.get(fields[record.STATUS])
+            if row is None:
+                shown = fields[record.STATUS][:40].decode("ascii", "backslashreplace")
+                ctx.bad_line(source, lineno, f"unknown status {shown!r}")
+                continue
+            try:
+                text = record.transcript_text(fields[record.TRANSCRIPT])
+            except record.BadEscape as error:
+                ctx.bad_line(source, lineno, f"transcript: {error}")
+                continue
+            labelled.append(row[min(self.match_text(text))] + line)
+        return labelled
