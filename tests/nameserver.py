@@ -1,0 +1,188 @@
+"""A real NSD serving test zones on a loopback address, and a silent server.
+
+    with NameServer({"example": ZONE_TEXT}) as server:
+        run("mxlookup", ["--server", server.spec], ...)
+
+NSD runs in the foreground as a child process with every file it writes in a
+temporary directory, no user switch, no remote control and no rate limiting.
+It listens on a random 127.x.y.z address and a free port (or the port asked
+for: port 53 needs root), and `start` returns once it answers a query.  A
+zone whose text is None is configured without a zone file: NSD cannot load
+it and answers SERVFAIL for it.
+"""
+
+import random
+import shutil
+import socket
+import struct
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+NSD = shutil.which("nsd") or "/usr/sbin/nsd"
+START_TIMEOUT = 20
+
+
+class NameServerError(Exception):
+    pass
+
+
+class NameServer:
+    def __init__(self, zones, address=None, port=None):
+        self.zones = zones
+        self.address = address or random_loopback()
+        self.port = port
+        self.directory = None
+        self.process = None
+
+    @property
+    def spec(self):
+        """The server as `--server` takes it."""
+        return f"{self.address}:{self.port}"
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    def start(self):
+        self.directory = Path(tempfile.mkdtemp(prefix="nsd-"))
+        for origin, text in self.zones.items():
+            if text is not None:
+                (self.directory / zone_file(origin)).write_text(text)
+        for attempt in range(5):
+            port = self.port or free_port(self.address)
+            config = self.directory / "nsd.conf"
+            config.write_text(self._config(port))
+            log = open(self.directory / "nsd.log", "ab")
+            self.process = subprocess.Popen(
+                [NSD, "-d", "-c", str(config)], stdout=log, stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL)
+            log.close()
+            if self._wait_until_answering(port):
+                self.port = port
+                return
+            self._end_process()
+            if self.port:  # a fixed port that failed will not get better
+                break
+        log_text = (self.directory / "nsd.log").read_text(errors="replace")
+        self._remove_directory()
+        raise NameServerError(f"nsd did not start on {self.address}: {log_text[-2000:]}")
+
+    def stop(self):
+        self._end_process()
+        self._remove_directory()
+
+    def _config(self, port):
+        d = self.directory
+        lines = [
+            "server:",
+            f"    ip-address: {self.address}",
+            f"    port: {port}",
+            '    username: ""',
+            '    chroot: ""',
+            f'    zonesdir: "{d}"',
+            f'    pidfile: "{d}/nsd.pid"',
+            '    database: ""',
+            f'    zonelistfile: "{d}/zone.list"',
+            f'    xfrdfile: "{d}/xfrd.state"',
+            f'    xfrdir: "{d}"',
+            f'    logfile: "{d}/nsd.log"',
+            "    server-count: 1",
+            "    verbosity: 1",
+            "    receive-buffer-size: 4194304",
+            "    send-buffer-size: 4194304",
+            "    rrl-ratelimit: 0",
+            "    rrl-whitelist-ratelimit: 0",
+            "remote-control:",
+            "    control-enable: no",
+        ]
+        for origin in self.zones:
+            lines += ["zone:", f"    name: \"{origin}\"", f'    zonefile: "{zone_file(origin)}"']
+        return "\n".join(lines) + "\n"
+
+    def _wait_until_answering(self, port):
+        """Ask for the first zone's SOA until an answer comes or nsd dies."""
+        origin = next(iter(self.zones), ".")
+        deadline = time.monotonic() + START_TIMEOUT
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.settimeout(0.1)
+            while time.monotonic() < deadline:
+                if self.process.poll() is not None:
+                    return False
+                query_id = random.getrandbits(16)
+                probe.sendto(soa_query(query_id, origin), (self.address, port))
+                try:
+                    data = probe.recv(4096)
+                except OSError:  # a timeout, or ICMP port unreachable
+                    continue
+                if data[:2] == struct.pack("!H", query_id):
+                    return True
+        return False
+
+    def _end_process(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None
+
+    def _remove_directory(self):
+        if self.directory:
+            shutil.rmtree(self.directory, ignore_errors=True)
+            self.directory = None
+
+
+class SilentServer:
+    """A UDP socket on loopback that reads queries and never answers."""
+
+    def __init__(self, address=None):
+        self.socket = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.socket.bind((address or random_loopback(), 0))
+        self.address, self.port = self.socket.getsockname()
+
+    @property
+    def spec(self):
+        return f"{self.address}:{self.port}"
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.socket.close()
+
+
+def random_loopback():
+    """A 127.x.y.z address few other runs are likely to be using."""
+    return f"127.{random.randint(1, 254)}.{random.randint(1, 254)}.{random.randint(2, 254)}"
+
+
+def free_port(address):
+    """A port free for both UDP and TCP on `address` a moment ago."""
+    while True:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
+            udp.bind((address, 0))
+            port = udp.getsockname()[1]
+            with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as tcp:
+                try:
+                    tcp.bind((address, port))
+                except OSError:
+                    continue
+                return port
+
+
+def zone_file(origin):
+    return (origin.strip(".") or "root") + ".zone"
+
+
+def soa_query(query_id, origin):
+    qname = b"".join(
+        bytes([len(label)]) + label.encode("ascii") for label in origin.strip(".").split(".") if label)
+    return struct.pack("!HHHHHH", query_id, 0, 1, 0, 0, 0) + qname + b"\0" + struct.pack("!HH", 6, 1)
+
