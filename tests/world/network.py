@@ -1,0 +1,77 @@
+"""A private network for the world: a new network namespace in which only
+the world's own ranges of 127.0.0.0/8 are local, one range has a route of
+type `unreachable` (connect() fails with EHOSTUNREACH) and one has no route
+at all (ENETUNREACH).
+
+As root the process enters a new network namespace; as another user, a new
+user namespace too (where the user is root), if the kernel allows it.  The
+namespace lasts as long as a process is in it, so nothing outlives the run.
+"""
+
+import ctypes
+import errno
+import os
+import shutil
+import socket
+import subprocess
+
+from . import generate
+
+CLONE_NEWNET = 0x40000000
+CLONE_NEWUSER = 0x10000000
+PROBE_PORT = 9  # any port: nothing is asked of it but how connect() fails
+
+
+class Unavailable(Exception):
+    """No private network here; the message says why."""
+
+
+def enter():
+    """Move this process into a private network with the world's routes.
+
+    Must run before the process starts any thread (a new user namespace
+    needs a single-threaded process).  Raises Unavailable.
+    """
+    uid, gid = os.geteuid(), os.getegid()
+    flags = CLONE_NEWNET if uid == 0 else CLONE_NEWUSER | CLONE_NEWNET
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.unshare(flags) != 0:
+        raise Unavailable(f"cannot make a network namespace: {os.strerror(ctypes.get_errno())}")
+    if uid != 0:
+        for path, text in (("setgroups", "deny"), ("uid_map", f"0 {uid} 1"),
+                           ("gid_map", f"0 {gid} 1")):
+            with open(f"/proc/self/{path}", "w") as out:
+                out.write(text)
+    ip = shutil.which("ip") or next(
+        (path for path in ("/usr/sbin/ip", "/sbin/ip", "/bin/ip") if os.path.exists(path)), None)
+    if ip is None:
+        raise Unavailable("cannot set routes: no ip(8) command")
+    for command in (
+            "link set lo up",
+            "route del local 127.0.0.0/8 dev lo table local",
+            f"route add local {generate.LOCAL_NET} dev lo table local",
+            f"route add unreachable {generate.HOSTUNREACH_NET}"):
+        done = subprocess.run([ip, *command.split()], capture_output=True, text=True)
+        if done.returncode != 0:
+            raise Unavailable(f"ip {command}: {done.stderr.strip()}")
+    check()
+
+
+def check():
+    """Make sure connect() fails as the world needs it to, in each range."""
+    expected = {
+        f"127.{generate.LOCAL_OCTETS[0]}.0.1": errno.ECONNREFUSED,
+        f"127.{generate.HOSTUNREACH_OCTETS[0]}.0.1": errno.EHOSTUNREACH,
+        f"127.{generate.NETUNREACH_OCTETS[0]}.0.1": errno.ENETUNREACH,
+    }
+    for address, code in expected.items():
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            sock.settimeout(2)
+            try:
+                sock.connect((address, PROBE_PORT))
+                got = 0
+            except OSError as error:
+                got = error.errno
+        if got != code:
+            raise Unavailable(f"connect to {address} gave {errno.errorcode.get(got, got)}, "
+                              f"not {errno.errorcode[code]}")
