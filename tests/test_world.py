@@ -2,13 +2,22 @@
 and a survey of a small world through the installed programs."""
 
 import importlib.util
+import os
 import random
+import shutil
+import socket
 import subprocess
+import sys
 
+import dns.flags
+import dns.message
+import dns.query
+import dns.rcode
+import dns.rdatatype
 import pytest
 
 import programs
-from world import generate, software, survey1998
+from world import generate, runner, software, survey1998
 from world.survey1998 import FAILURES_1998, SOFTWARE_1998, parse_table, report_order
 
 SMALL_ADDRESSES = 300
@@ -179,3 +188,190 @@ def test_every_text_is_named_by_its_own_label(awk, with_quit, awk_program, full_
              if server.label != label]
     assert len(labels) == len(servers)
     assert wrong == []
+
+
+# The mail servers and the name server, on the shared loopback ---------------
+
+@pytest.fixture(scope="module")
+def loopback_world(spec, tmp_path_factory):
+    """The small world without the unreachable kinds, written and running."""
+    world = generate.generate(spec.scaled(SMALL_ADDRESSES).without(survey1998.NEED_ROUTES), 2)
+    directory = tmp_path_factory.mktemp("world")
+    world.write(directory)
+    with runner.World(str(directory), world, private=False, concurrency=50) as running:
+        yield world, running, directory
+
+
+def first_server(world, behaviour):
+    return next(server for server in world.servers if server.behaviour == behaviour)
+
+
+def read_reply(sock, ending):
+    data = b""
+    while not data.endswith(ending):
+        chunk = sock.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+@pytest.mark.timeout(60)
+def test_a_greeting_server_talks_as_1998_servers_did(loopback_world):
+    world, running, _ = loopback_world
+    server = next(s for s in world.servers
+                  if s.behaviour == generate.GREET and s.greeting.count(b"\r\n") > 1)
+    with socket.create_connection((server.address, running.smtp_port), timeout=10) as sock:
+        assert read_reply(sock, server.greeting) == server.greeting
+        sock.sendall(b"HELP\r\n")
+        assert read_reply(sock, server.help) == server.help
+        sock.sendall(b"NOOP\r\nhelp\r\n")
+        assert read_reply(sock, server.help) == b"502 Command not implemented\r\n" + server.help
+        sock.sendall(b"QUIT\r\n")
+        assert read_reply(sock, b"\0") == server.quit  # then the server closes
+
+
+@pytest.mark.timeout(60)
+def test_each_failure_kind_fails_as_it_should(loopback_world):
+    world, running, _ = loopback_world
+    port = running.smtp_port
+    silent = first_server(world, generate.SILENT)
+    with socket.create_connection((silent.address, port), timeout=10) as sock:
+        sock.settimeout(0.5)
+        with pytest.raises(TimeoutError):
+            sock.recv(1)
+    dropping = first_server(world, generate.DROP)
+    with pytest.raises(TimeoutError):
+        socket.create_connection((dropping.address, port), timeout=0.5)
+    hanging_up = first_server(world, "disconnect")
+    with socket.create_connection((hanging_up.address, port), timeout=10) as sock:
+        assert sock.recv(1) == b""
+    refusing = first_server(world, "refuse")
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection((refusing.address, port), timeout=10)
+
+
+def ask(running, name, rtype, tcp=False, **options):
+    query = dns.message.make_query(name, rtype, **options)
+    send = dns.query.tcp if tcp else dns.query.udp
+    return send(query, "127.0.0.1", port=running.dns_port, timeout=10)
+
+
+def records_of(world, owner, rtype):
+    return sorted(rdata for name, kind, rdata in world.records
+                  if name == owner and kind == rtype)
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("tcp", [False, True], ids=["udp", "tcp"])
+def test_the_name_server_answers_with_authority(loopback_world, tcp):
+    world, running, _ = loopback_world
+    owner = next(name for name, kind, _ in world.records if kind == "MX")
+    answer = ask(running, owner.upper(), "MX", tcp)
+    assert answer.rcode() == dns.rcode.NOERROR
+    assert answer.flags & dns.flags.AA and not answer.flags & dns.flags.RA
+    assert answer.question[0].name.to_text() == owner.upper()
+    assert sorted(rdata.to_text().lower() for rdata in answer.answer[0]) == records_of(
+        world, owner, "MX")
+
+
+@pytest.mark.timeout(60)
+def test_the_name_server_follows_cnames_and_denies_what_is_not(loopback_world):
+    world, running, _ = loopback_world
+    alias, target = next((name, rdata) for name, kind, rdata in world.records if kind == "CNAME")
+    answer = ask(running, alias, "A")
+    chain = [rrset.rdtype for rrset in answer.answer]
+    assert chain[0] == dns.rdatatype.CNAME and chain[-1] == dns.rdatatype.A
+    missing = next(domain for domain, why in world.addressless.items() if why == "NXDOMAIN")
+    answer = ask(running, missing, "MX")
+    assert answer.rcode() == dns.rcode.NXDOMAIN and answer.authority[0].rdtype == dns.rdatatype.SOA
+    barren = next(domain for domain, why in world.addressless.items()
+                  if why == "neither MX nor address")
+    for rtype in ("MX", "A", "AAAA"):
+        answer = ask(running, barren, rtype)
+        assert answer.rcode() == dns.rcode.NOERROR and not answer.answer
+        assert answer.authority[0].rdtype == dns.rdatatype.SOA
+    answer = ask(running, "mail.example.invalid", "A")
+    assert answer.rcode() == dns.rcode.REFUSED
+
+
+@pytest.mark.timeout(60)
+def test_a_large_answer_is_truncated_over_udp_and_whole_over_tcp(tmp_path):
+    (tmp_path / "zones").mkdir()
+    exchangers = [f"mail{number}.big.test." for number in range(60)]
+    (tmp_path / "zones" / "test.zone").write_text(
+        "$ORIGIN test.\n$TTL 3600\n@\tSOA\tns.test. hostmaster.test. 1 3600 600 86400 3600\n"
+        "@\tNS\tns.test.\n"
+        + "".join(f"big.test.\tMX\t{10 + n} {name}\n" for n, name in enumerate(exchangers)))
+    process = subprocess.Popen([sys.executable, "-m", "world.responder", str(tmp_path),
+                                "127.0.0.1", "0"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                               cwd=runner.WORLD_PACKAGE_DIR)
+    try:
+        port = int(process.stdout.readline().split()[1])
+        query = dns.message.make_query("big.test", "MX")
+        udp = dns.query.udp(query, "127.0.0.1", port=port, timeout=10, ignore_trailing=True)
+        assert udp.flags & dns.flags.TC and not udp.answer
+        whole = dns.query.tcp(query, "127.0.0.1", port=port, timeout=10)
+        assert len(whole.answer[0]) == len(exchangers)
+        edns = dns.message.make_query("big.test", "MX", use_edns=0, payload=4096)
+        large = dns.query.udp(edns, "127.0.0.1", port=port, timeout=10)
+        assert not large.flags & dns.flags.TC and len(large.answer[0]) == len(exchangers)
+    finally:
+        process.stdin.close()
+        process.wait(20)
+
+
+def lookup_lines(server, directory, failed):
+    with open(directory / "domains", "rb") as domains:
+        result = programs.run("mxlookup", ["-q", "--server", server, "--failed", failed],
+                              stdin=domains.read(), timeout=120)
+    assert result.status == 0, result
+    return result.lines
+
+
+@pytest.mark.timeout(180)
+@pytest.mark.skipif(shutil.which("nsd") is None and not os.path.exists("/usr/sbin/nsd"),
+                    reason="no nsd")
+def test_mxlookup_finds_the_same_under_nsd_and_the_world_name_server(loopback_world, tmp_path):
+    if not stage_exists("lookup"):
+        pytest.skip("mxlookup is not there yet")
+    from nameserver import NameServer
+    world, running, directory = loopback_world
+    zones = {path.stem + ".": path.read_text() for path in (directory / "zones").glob("*.zone")}
+    ours = lookup_lines(f"127.0.0.1:{running.dns_port}", directory, tmp_path / "ours")
+    with NameServer(zones) as nsd:
+        theirs = lookup_lines(nsd.spec, directory, tmp_path / "theirs")
+    assert ours == theirs
+    assert {line.split(b"\t")[0].decode() for line in ours} == {
+        server.address for server in world.servers}
+    assert (tmp_path / "ours").read_bytes() == (tmp_path / "theirs").read_bytes()
+
+
+# The survey, end to end, through the installed programs ----------------------
+
+@pytest.mark.timeout(300)
+@pytest.mark.parametrize("network", ["private", "shared loopback"])
+def test_a_survey_of_a_small_world_reports_its_truth(network, tmp_path):
+    missing = [module for module in ("lookup", "probe", "guess", "tally")
+               if not stage_exists(module)]
+    if missing:
+        pytest.skip(f"not there yet: {', '.join(missing)}")
+    directory = tmp_path / "world"
+    options = ["--small", "--check", "--timeout", "2", "--keep", str(directory)]
+    options += ["--shared-loopback"] if network == "shared loopback" else []
+    result = programs.pipeline(" ".join(["tools/demo", *options]), cwd=programs.CHECKOUT,
+                               timeout=240)
+    output = result.stdout.decode()
+    assert result.status == 0, output + result.stderr.decode()
+    report = (directory / "report").read_text()
+    truth = (directory / "truth").read_text().splitlines()
+    assert [line for line in report.splitlines() if runner.table_rows(line)] == truth
+    kinds = {line[8:] for line in truth[:5]}
+    if network == "shared loopback" or "No private network" in output:
+        assert "host unreachable" not in kinds and "network unreachable" not in kinds
+    else:
+        assert {"host unreachable", "network unreachable", "timed out",
+                "connection refused", "immediate disconnect"} <= kinds
+    addressless = {line.split("\t")[0] for line in (directory / "addressless").read_text().splitlines()}
+    failed = {line.split("\t")[0].lower() for line in (directory / "failed").read_text().splitlines()}
+    assert failed == addressless

@@ -73,6 +73,7 @@ class World:
     domains: list                 # as listed, in survey order
     records: list                 # (owner, type, rdata), names fully qualified
     cases: dict = field(default_factory=dict)   # how many of each DNS case
+    addressless: dict = field(default_factory=dict)  # domain -> why it has no address
 
     def truth(self):
         """The survey's table for this world: (failure rows, software rows)."""
@@ -86,7 +87,8 @@ class World:
         return report_order(failures), report_order(labels)
 
     def write(self, directory):
-        """domains, zones/TLD.zone, servers (JSON lines), truth, world.json."""
+        """domains, zones/TLD.zone, servers (JSON lines), truth (the table's
+        rows), addressless (DOMAIN<TAB>why), world.json."""
         os.makedirs(os.path.join(directory, "zones"), exist_ok=True)
         with open(os.path.join(directory, "domains"), "w") as out:
             out.writelines(f"{domain}\n" for domain in self.domains)
@@ -98,6 +100,8 @@ class World:
         failures, labels = self.truth()
         with open(os.path.join(directory, "truth"), "w") as out:
             out.write(format_rows(failures) + format_rows(labels))
+        with open(os.path.join(directory, "addressless"), "w") as out:
+            out.writelines(f"{domain}\t{why}\n" for domain, why in sorted(self.addressless.items()))
         with open(os.path.join(directory, "world.json"), "w") as out:
             json.dump({"spec": self.spec.name, "seed": self.seed,
                        "addresses": len(self.servers), "domains": len(self.domains),
@@ -125,7 +129,8 @@ def generate(spec, seed):
     for server in servers:
         if server.behaviour == GREET:
             fill_texts(server, rng)
-    return World(spec, seed, servers, dns.listed_domains(), dns.records, dns.cases)
+    return World(spec, seed, servers, dns.listed_domains(), dns.records, dns.cases,
+                 dns.addressless)
 
 
 # Servers -------------------------------------------------------------------
@@ -201,6 +206,7 @@ class Dns:
         self.missing = []        # listed names that do not exist
         self.hubs = []           # the ISPs' mail hosts
         self.cases = {}
+        self.addressless = {}    # domain -> why a survey finds no address for it
 
     def count(self, case, number=1):
         self.cases[case] = self.cases.get(case, 0) + number
@@ -321,11 +327,16 @@ class Dns:
             self.domains.append(domain)
             self.add(domain, "MX", "0 .")
             self.count("null MX")
+            self.addressless[domain] = "null MX"
         for _ in range(self.at_least_one(shape.nxdomain_share, total)):
-            self.missing.append(self.names.domain())
+            domain = self.names.domain()
+            self.missing.append(domain)
             self.count("NXDOMAIN")
+            self.addressless[domain] = "NXDOMAIN"
         for index in range(max(2, round(shape.no_address_share * total))):
-            self.domains.append(self.no_address(nodata=index % 2 == 0))
+            domain = self.no_address(nodata=index % 2 == 0)
+            self.domains.append(domain)
+            self.addressless[domain] = "exchanger without address"
         for _ in range(self.at_least_one(shape.no_address_backup_share, total)):
             domain = self.no_address(nodata=rng.random() < 0.5)
             self.domains.append(domain)
@@ -336,6 +347,7 @@ class Dns:
             self.domains.append(domain)
             self.add(domain, "TXT", '"no mail here"')
             self.count("neither MX nor address")
+            self.addressless[domain] = "neither MX nor address"
 
     def no_address(self, nodata):
         """A domain whose MX names an exchanger without an address: a name

@@ -224,8 +224,7 @@ class Stream(asyncio.Protocol):
 def sockets(address, port):
     """A UDP and a TCP socket on address:port; port 0 picks one free for both."""
     for _ in range(20):
-        udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        udp.bind((address, port))
+        udp = udp_socket(address, port)
         chosen = udp.getsockname()[1]
         tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -238,11 +237,20 @@ def sockets(address, port):
                 raise
             continue
         tcp.listen(128)
-        for sock in (udp, tcp):
-            sock.setblocking(False)
-        enlarge_buffer(udp)
+        tcp.setblocking(False)
         return udp, tcp
     raise OSError("no port free for both UDP and TCP")
+
+
+def udp_socket(address, port):
+    """A UDP socket that shares its port with the other workers' (the
+    kernel spreads the clients' sockets over them)."""
+    udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    udp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    udp.bind((address, port))
+    udp.setblocking(False)
+    enlarge_buffer(udp)
+    return udp
 
 
 def enlarge_buffer(udp):
@@ -254,26 +262,43 @@ def enlarge_buffer(udp):
         udp.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, UDP_BUFFER)
 
 
-async def serve(zones, address, port, stop):
+async def serve(zones, udp, tcp, stop):
+    """Answer on `udp`, and on `tcp` if given: the first worker's."""
     loop = asyncio.get_running_loop()
     responder = Responder(zones)
-    udp, tcp = sockets(address, port)
     transport, _ = await loop.create_datagram_endpoint(lambda: Datagrams(responder), sock=udp)
-    server = await loop.create_server(lambda: Stream(responder), sock=tcp)
-    service.say(f"ready {udp.getsockname()[1]}")
+    server = tcp and await loop.create_server(lambda: Stream(responder), sock=tcp)
+    if tcp:
+        service.say(f"ready {udp.getsockname()[1]}")
     try:
         await stop.wait()
     finally:
         transport.close()
-        server.close()
+        if server:
+            server.close()
     service.say(json.dumps(responder.counts))
 
 
 def main(argv):
+    """Load the zones, then fork a worker per processor: dnspython takes
+    the time, and one process would slow a fast client down."""
     directory, address, port = argv[0], argv[1], int(argv[2])
     zones = Zones()
     zones.load(directory)
-    service.run(lambda stop: serve(zones, address, port, stop))
+    udp, tcp = sockets(address, port)
+    port = udp.getsockname()[1]
+    workers = []
+    for _ in range((os.cpu_count() or 1) - 1):
+        pid = os.fork()
+        if pid == 0:
+            udp.close()
+            tcp.close()
+            udp, tcp, workers = udp_socket(address, port), None, []
+            break
+        workers.append(pid)
+    service.run(lambda stop: serve(zones, udp, tcp, stop))
+    for pid in workers:
+        os.waitpid(pid, 0)
 
 
 if __name__ == "__main__":

@@ -70,6 +70,13 @@ def run(argv=None):
     except KeyboardInterrupt:
         print("demo: interrupted", file=sys.stderr)
         return 130
+    except WorldError as error:
+        print(f"demo: {error}", file=sys.stderr)
+        return 1
+
+
+class WorldError(Exception):
+    """The world could not be started or failed during the survey."""
 
 
 def main(argv=None):
@@ -142,10 +149,12 @@ class World:
         self.stop()
 
     def spawn(self, module, *args):
+        # A session of its own keeps a Ctrl-C for the survey from reaching it:
+        # the world stops after the survey has, when stop() closes its stdin.
         process = subprocess.Popen(
             [sys.executable, "-m", f"world.{module}", self.directory, *map(str, args)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=WORLD_PACKAGE_DIR,
-            env=dict(os.environ, PYTHONPATH=WORLD_PACKAGE_DIR))
+            env=dict(os.environ, PYTHONPATH=WORLD_PACKAGE_DIR), start_new_session=True)
         self.processes.append((module, process))
         return process
 
@@ -158,7 +167,7 @@ class World:
         process = self.spawn("responder", DNS_ADDRESS, 53 if self.private else 0)
         port = self.ready(process)
         if port is None:
-            raise RuntimeError("the name server did not start")
+            raise WorldError("the name server did not start")
         return port
 
     def start_farm(self):
@@ -173,8 +182,8 @@ class World:
             codes = [process.wait() for process in started]
             self.processes = [entry for entry in self.processes if entry[1] not in started]
             if self.private or any(code != farm.ADDRESS_TAKEN for code in codes):
-                raise RuntimeError(f"the mail servers did not start (exit {codes})")
-        raise RuntimeError(f"no free port for the mail servers after {PORT_ATTEMPTS} tries")
+                raise WorldError(f"the mail servers did not start (exit {codes})")
+        raise WorldError(f"no free port for the mail servers after {PORT_ATTEMPTS} tries")
 
     def shard_count(self):
         """Processes enough for the sockets (a listener for each address that
@@ -263,7 +272,7 @@ class Survey:
     def run(self):
         for stage in self.stages:
             if shutil.which(stage.argv[0]) is None:
-                raise SystemExit(f"demo: {stage.argv[0]} is not on PATH")
+                raise WorldError(f"{stage.argv[0]} is not on PATH")
         say(f"Surveying: {self.command_line()}")
         upstream = open(self.path("domains"), "rb")
         start = time.monotonic()
@@ -287,9 +296,8 @@ class Survey:
             self.report = report.read()
         failed = [stage for stage in self.stages if stage.status != 0]
         if failed:
-            raise SystemExit("demo: " + ", ".join(f"{stage.name} exited {stage.status}"
-                                                  for stage in failed)
-                             + f" (see {self.directory}/*.stderr with --keep)")
+            raise WorldError(", ".join(f"{stage.name} exited {stage.status}" for stage in failed)
+                             + " (--keep DIR keeps their stderr in DIR/*.stderr)")
 
     def wait(self, start):
         running = {stage.process.pid: stage for stage in self.stages}
@@ -297,7 +305,7 @@ class Survey:
             pid, status, usage = os.wait4(-1, 0)
             stage = running.pop(pid, None)
             if stage is None:
-                raise RuntimeError("a process of the world ended during the survey")
+                raise WorldError("a server process of the world ended during the survey")
             stage.ended = time.monotonic() - start
             stage.cpu = usage.ru_utime + usage.ru_stime
             stage.status = os.waitstatus_to_exitcode(status)
