@@ -17,7 +17,7 @@ import dns.rdatatype
 import pytest
 
 import programs
-from world import generate, runner, software, survey1998
+from world import generate, servers, software, survey, survey1998
 from world.survey1998 import FAILURES_1998, SOFTWARE_1998, parse_table, report_order
 
 SMALL_ADDRESSES = 300
@@ -198,7 +198,7 @@ def loopback_world(spec, tmp_path_factory):
     world = generate.generate(spec.scaled(SMALL_ADDRESSES).without(survey1998.NEED_ROUTES), 2)
     directory = tmp_path_factory.mktemp("world")
     world.write(directory)
-    with runner.World(str(directory), world, private=False, concurrency=50) as running:
+    with servers.Servers(directory, world, private=False, concurrency=50) as running:
         yield world, running, directory
 
 
@@ -305,7 +305,7 @@ def test_a_large_answer_is_truncated_over_udp_and_whole_over_tcp(tmp_path):
         + "".join(f"big.test.\tMX\t{10 + n} {name}\n" for n, name in enumerate(exchangers)))
     process = subprocess.Popen([sys.executable, "-m", "world.responder", str(tmp_path),
                                 "127.0.0.1", "0"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                               cwd=runner.WORLD_PACKAGE_DIR)
+                               cwd=servers.PACKAGE_PARENT)
     try:
         port = int(process.stdout.readline().split()[1])
         query = dns.message.make_query("big.test", "MX")
@@ -365,7 +365,7 @@ def test_a_survey_of_a_small_world_reports_its_truth(network, tmp_path):
     assert result.status == 0, output + result.stderr.decode()
     report = (directory / "report").read_text()
     truth = (directory / "truth").read_text().splitlines()
-    assert [line for line in report.splitlines() if runner.table_rows(line)] == truth
+    assert [line for line in report.splitlines() if survey.table_rows(line)] == truth
     kinds = {line[8:] for line in truth[:5]}
     if network == "shared loopback" or "No private network" in output:
         assert "host unreachable" not in kinds and "network unreachable" not in kinds

@@ -22,6 +22,16 @@ CLONE_NEWUSER = 0x10000000
 PROBE_PORT = 9  # any port: nothing is asked of it but how connect() fails
 
 
+def how():
+    """How this process came to its namespace, for people."""
+    return "as root" if os.getuid() == 0 and not _in_user_namespace() else "in a user namespace"
+
+
+def _in_user_namespace():
+    with open("/proc/self/uid_map") as mapping:
+        return mapping.read().split() != ["0", "0", "4294967295"]
+
+
 class Unavailable(Exception):
     """No private network here; the message says why."""
 
