@@ -143,12 +143,17 @@ class SilentServer:
     """A UDP socket on loopback that reads queries and never answers."""
 
     def __init__(self, address=None):
-        self.socket = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.socket.bind((address or random_loopback(), 0))
-        self.address, self.port = self.socket.getsockname()
+        address = address or random_loopback()
+        family = socket.AF_INET6 if ":" in address else socket.AF_INET
+        self.socket = socket.socket(family, socket.SOCK_DGRAM)
+        self.socket.bind((address, 0))
+        self.address, self.port = self.socket.getsockname()[:2]
 
     @property
     def spec(self):
+        """The server as `--server` takes it."""
+        if ":" in self.address:
+            return f"[{self.address}]:{self.port}"
         return f"{self.address}:{self.port}"
 
     def __enter__(self):

@@ -362,8 +362,9 @@ def test_a_server_that_never_answers_is_a_timeout(tmp_path):
     assert summary(result)["timeout"] == 2
 
 
-def test_an_unanswered_query_is_retried_at_the_next_server(nsd):
-    with SilentServer() as silent:
+@pytest.mark.parametrize("silent_address", [None, "::1"])
+def test_an_unanswered_query_is_retried_at_the_next_server(nsd, silent_address):
+    with SilentServer(silent_address) as silent:
         result = run("mxlookup", ["--server", f"{silent.spec},{nsd.spec}", "--timeout", "0.2",
                                   "--retries", "1"], b"one.example\nimplicit.example\n")
     assert result.status == 0, result

@@ -103,21 +103,24 @@ class Resolver:
     def _start(self, qname, qtype):
         if self._loop is None:
             self._loop = asyncio.get_running_loop()
-        channel = self._channel_with_room(self.servers[0].family)
-        query_id = secrets.randbits(16)
-        while query_id in channel.pending:
-            query_id = secrets.randbits(16)
         query = _Query()
         query.qname = qname
         query.qtype = qtype
-        query.id = query_id
-        query.wire = dnswire.query(query_id, qname, qtype)
         query.future = self._loop.create_future()
         query.attempt = 0
-        query.channel = channel
-        channel.pending[query_id] = query
+        self._register(query, self._channel_with_room(self.servers[0].family))
         self._send(query)
         return query
+
+    def _register(self, query, channel):
+        """Give the query an id that is free on the channel, and its wire form."""
+        query_id = secrets.randbits(16)
+        while query_id in channel.pending:
+            query_id = secrets.randbits(16)
+        query.id = query_id
+        query.channel = channel
+        query.wire = dnswire.query(query_id, query.qname, query.qtype)
+        channel.pending[query_id] = query
 
     def _channel_with_room(self, family):
         channels = self._channels.get(family)
@@ -142,12 +145,8 @@ class Resolver:
         """Send the query's current attempt, to the next server in turn."""
         server = self.servers[query.attempt % len(self.servers)]
         if server.family != query.channel.family:
-            query.channel.pending.pop(query.id, None)
-            query.channel = self._channel_with_room(server.family)
-            while query.id in query.channel.pending:
-                query.id = secrets.randbits(16)
-                query.wire = dnswire.query(query.id, query.qname, query.qtype)
-            query.channel.pending[query.id] = query
+            del query.channel.pending[query.id]
+            self._register(query, self._channel_with_room(server.family))
         try:
             query.channel.socket.sendto(query.wire, server.address)
         except OSError:
@@ -163,9 +162,7 @@ class Resolver:
         while True:
             try:
                 wire, source = receive(MAX_RESPONSE)
-            except (BlockingIOError, InterruptedError):
-                return
-            except OSError:
+            except OSError:  # nothing more to read now (EAGAIN), or an error to ignore
                 return
             if len(wire) < 2 or source[:2] not in self._known:
                 continue

@@ -197,26 +197,23 @@ class Survey:
 
     def __init__(self, ctx, servers, timeout, retries, concurrency, every, ipv6, failed):
         self.ctx = ctx
-        self.resolver_args = (servers, timeout, retries)
+        self.resolver = dnsquery.Resolver(servers, timeout, retries)
+        self.router = mailroute.Router(self.resolver, ipv6)
         self.concurrency = concurrency
         self.read_ahead = concurrency * READ_AHEAD
         self.every = every
-        self.ipv6 = ipv6
-        self.failed_stream = failed
+        self.out = cli.StreamWriter(ctx.stdout)
+        self.failed = cli.StreamWriter(failed) if failed else None
         self.counts = collections.Counter()
         self.seen_addresses = set()
         self.slots = collections.deque()  # (domain text, task), in input order
         self.in_flight = 0
+        self.changed = asyncio.Event()  # a domain finished
         self.error = None  # raised in the main task: a failed write, or a bug
         self.closed = False
 
     async def run(self, paths, quiet):
         started = time.monotonic()
-        self.changed = asyncio.Event()
-        self.out = cli.StreamWriter(self.ctx.stdout)
-        self.failed = self.failed_stream and cli.StreamWriter(self.failed_stream)
-        resolver = dnsquery.Resolver(*self.resolver_args)
-        self.router = mailroute.Router(resolver, self.ipv6)
         broken_pipe = False
         try:
             async for source, lineno, line in cli.async_numbered_lines(self.ctx, paths):
@@ -236,7 +233,7 @@ class Survey:
             raise
         finally:
             self._close()
-            resolver.close()
+            self.resolver.close()
             if not quiet and not broken_pipe:
                 self.ctx.say(self._summary(time.monotonic() - started))
 
