@@ -15,6 +15,7 @@ lines that are counted at once, one process per processor.
 """
 
 import collections
+import contextlib
 import marshal
 import os
 import re
@@ -53,7 +54,10 @@ STATUS = 1 + record.STATUS
 FIELDS_NEEDED = STATUS + 1
 
 BLOCK_SIZE = 1 << 20
-RANGE_MIN = 8 * BLOCK_SIZE  # a file is cut into ranges no smaller than this
+# A large regular file is cut into ranges of whole lines, one for each
+# processor this process may run on, none smaller than RANGE_MIN.
+PROCESSES = len(os.sched_getaffinity(0))
+RANGE_MIN = 8 * BLOCK_SIZE
 MAX_FIELD = 2**32 - 1  # the largest repeat count a Python regex takes
 
 
@@ -70,10 +74,19 @@ def body(args, ctx):
         counts = collections.Counter()
         for _source, stream in cli.open_inputs(ctx, args["FILE"]):
             counts.update(count_field(stream, number))
-        ctx.stdout.write(rows(counts, sum(counts.values()) if percent else None))
+        write_all(ctx.stdout, rows(counts, sum(counts.values()) if percent else None))
     else:
         failures, software = count_outcomes(ctx, args["FILE"])
-        ctx.stdout.write(report(failures, software, percent))
+        write_all(ctx.stdout, report(failures, software, percent))
+
+
+def write_all(stream, data):
+    """Write all of `data`.  An unbuffered stream whose reader goes away in
+    the middle of a large write reports the part written, not the EPIPE;
+    writing the rest raises it."""
+    data = memoryview(data)
+    while data:
+        data = data[stream.write(data):]
 
 
 # The report ------------------------------------------------------------------
@@ -158,20 +171,16 @@ def count_field(stream, number):
     if len(ranges) < 2:
         return count_spans(led_spans(stream, number), number)
     fd = stream.fileno()
-    helpers = {}
+    helpers = Helpers()
     try:
         for start, end in ranges[1:]:
-            helpers.update(start_helper(fd, start, end, number))
+            helpers.start(fd, start, end, number)
         counts = count_spans(led_spans(FileRange(fd, *ranges[0]), number), number)
-        while helpers:
-            pid, results = helpers.popitem()
-            counts.update(helper_counts(pid, results))
+        for helper_counts in helpers.results():
+            counts.update(helper_counts)
         return counts
     finally:
-        for pid, results in helpers.items():
-            os.close(results)
-            os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
+        helpers.stop()
 
 
 def count_spans(spans, number):
@@ -282,7 +291,7 @@ def file_ranges(stream):
         return []
     start = os.lseek(fd, 0, os.SEEK_CUR)
     size = status.st_size - start
-    parts = min(len(os.sched_getaffinity(0)), size // RANGE_MIN)
+    parts = min(PROCESSES, size // RANGE_MIN)
     cuts = [start]
     for part in range(1, parts):
         after = line_end(fd, start + size * part // parts, status.st_size)
@@ -305,32 +314,49 @@ def line_end(fd, offset, size):
     return size
 
 
-def start_helper(fd, start, end, number):
-    """Fork a process that counts a range and sends its Counter back;
-    return {pid: the descriptor its counts come from}."""
-    results, sending = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        status = 1
-        try:
-            # A signal ends a helper at once and silently; its parent tells.
-            signal.signal(signal.SIGINT, signal.SIG_DFL)
-            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+class Helpers:
+    """Processes that each count a range of a file and send their counts back."""
+
+    def __init__(self):
+        self.running = {}  # pid: the descriptor its counts come from
+
+    def start(self, fd, start, end, number):
+        results, sending = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            status = 1
+            try:
+                # A signal ends a helper at once and silently; its parent tells.
+                signal.signal(signal.SIGINT, signal.SIG_DFL)
+                signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                os.close(results)
+                counts = count_spans(led_spans(FileRange(fd, start, end), number), number)
+                with open(sending, "wb") as out:
+                    marshal.dump(dict(counts), out)
+                status = 0
+            finally:
+                os._exit(status)
+        os.close(sending)
+        self.running[pid] = results
+
+    def results(self):
+        """Yield each helper's counts as it finishes."""
+        while self.running:
+            pid, results = next(iter(self.running.items()))
+            with open(results, "rb", closefd=False) as incoming:
+                data = incoming.read()
+            _, status = os.waitpid(pid, 0)
+            del self.running[pid]
             os.close(results)
-            counts = count_spans(led_spans(FileRange(fd, start, end), number), number)
-            with open(sending, "wb") as out:
-                marshal.dump(dict(counts), out)
-            status = 0
-        finally:
-            os._exit(status)
-    os.close(sending)
-    return {pid: results}
+            if status != 0:
+                raise cli.Fatal(f"a counting process failed (wait status {status})")
+            yield marshal.loads(data)
 
-
-def helper_counts(pid, results):
-    with open(results, "rb") as incoming:
-        data = incoming.read()
-    _, status = os.waitpid(pid, 0)
-    if status != 0:
-        raise cli.Fatal(f"a counting process failed (wait status {status})")
-    return marshal.loads(data)
+    def stop(self):
+        """End the helpers still running, as after an error or a signal."""
+        for pid, results in self.running.items():
+            os.close(results)
+            with contextlib.suppress(ProcessLookupError, ChildProcessError):
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+        self.running.clear()
