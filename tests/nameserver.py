@@ -1,4 +1,5 @@
-"""A real NSD serving test zones on a loopback address, and a silent server.
+"""A real NSD serving test zones on a loopback address, a silent server and
+a relay that drops some queries.
 
     with NameServer({"example": ZONE_TEXT}) as server:
         run("mxlookup", ["--server", server.spec], ...)
@@ -12,11 +13,13 @@ it and answers SERVFAIL for it.
 """
 
 import random
+import select
 import shutil
 import socket
 import struct
 import subprocess
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -161,6 +164,53 @@ class SilentServer:
 
     def __exit__(self, *exc):
         self.socket.close()
+
+
+class DroppingRelay:
+    """A UDP relay on loopback to a name server that drops every query
+    whose bytes hold `word` (lower case): a server that never answers some
+    questions and answers the others."""
+
+    def __init__(self, upstream, word):
+        self.word = word.encode("ascii")
+        self.socket = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.socket.bind((random_loopback(), 0))
+        self.address, self.port = self.socket.getsockname()
+        self.upstream = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.upstream.connect(upstream)
+        self.askers = {}  # query id -> where the query came from
+        self.stop_reading, self.stop_writing = socket.socketpair()
+        self.thread = threading.Thread(target=self._relay, daemon=True)
+
+    @property
+    def spec(self):
+        return f"{self.address}:{self.port}"
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop_writing.send(b"x")
+        self.thread.join(10)
+        for sock in (self.socket, self.upstream, self.stop_reading, self.stop_writing):
+            sock.close()
+
+    def _relay(self):
+        while True:
+            ready, _, _ = select.select([self.socket, self.upstream, self.stop_reading], [], [])
+            if self.stop_reading in ready:
+                return
+            if self.socket in ready:
+                query, asker = self.socket.recvfrom(65535)
+                if self.word not in query.lower():
+                    self.askers[query[:2]] = asker
+                    self.upstream.send(query)
+            if self.upstream in ready:
+                answer = self.upstream.recv(65535)
+                asker = self.askers.pop(answer[:2], None)
+                if asker:
+                    self.socket.sendto(answer, asker)
 
 
 def random_loopback():
