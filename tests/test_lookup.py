@@ -46,6 +46,9 @@ EXAMPLE_ZONE = "\n".join([
     "mx2 A 192.0.2.2",
     "mx3 A 192.0.2.33",
     "mx3 A 192.0.2.3",
+    "ties MX 5 mx2",
+    "ties MX 5 mx10",
+    "mx10 A 192.0.2.110",
     # an exchanger shared by many domains
     *(f"shared{n} MX 10 mx.shared" for n in range(1, 6)),
     "mx.shared A 192.0.2.10",
@@ -141,6 +144,13 @@ def test_exchangers_in_preference_order_and_addresses_in_numeric_order(nsd):
         ("192.0.2.2", "mx2.example", "prefs.example", "20"),
         ("192.0.2.3", "mx3.example", "prefs.example", "30"),
         ("192.0.2.33", "mx3.example", "prefs.example", "30"),
+    ]
+
+
+def test_equal_preferences_in_the_order_of_the_names_text(nsd):
+    assert fields(lookup_lines(nsd, ["ties.example"])) == [
+        ("192.0.2.110", "mx10.example", "ties.example", "5"),
+        ("192.0.2.2", "mx2.example", "ties.example", "5"),
     ]
 
 

@@ -1,7 +1,8 @@
 """Where mail for a domain goes: its mail exchangers in preference order and
 their addresses, found the way RFC 5321 section 5.1 tells a sender to.
 
-- MX records, lowest preference first (ties in name order, so runs repeat).
+- MX records, lowest preference first (ties in the order of the names'
+  text, so that runs repeat).
 - No MX record at all (NOERROR, no data): the implicit MX, the domain itself
   at preference 0, as djbdns's dnsmx reports it.
 - A null MX (RFC 7505: one MX, preference 0, exchange `.`): no mail at all.
@@ -83,15 +84,16 @@ class Router:
         for preference, name in exchanges:
             if name != dnswire.ROOT and preference < preferences.get(name, 65536):
                 preferences[name] = preference
-        ordered = sorted((preference, name) for name, preference in preferences.items())
-        if len(ordered) == 1:
-            hosts = [await self._host(ordered[0][1])]
+        if len(preferences) == 1:
+            hosts = [await self._host(name) for name in preferences]
         else:
-            hosts = await asyncio.gather(*(self._host(name) for _, name in ordered))
-        routes = [(host.text, preference, host.addresses)
-                  for (preference, _), host in zip(ordered, hosts) if host.addresses]
+            hosts = await asyncio.gather(*(self._host(name) for name in preferences))
+        routes = sorted((preference, host.text, host.addresses)
+                        for preference, host in zip(preferences.values(), hosts)
+                        if host.addresses)
         if routes:
-            return Outcome(FOUND, routes)
+            return Outcome(FOUND, [(text, preference, addresses)
+                                   for preference, text, addresses in routes])
         return Outcome(_worst(host.failure for host in hosts))
 
     async def _host(self, name):
