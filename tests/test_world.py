@@ -375,3 +375,19 @@ def test_a_survey_of_a_small_world_reports_its_truth(network, tmp_path):
     addressless = {line.split("\t")[0] for line in (directory / "addressless").read_text().splitlines()}
     failed = {line.split("\t")[0].lower() for line in (directory / "failed").read_text().splitlines()}
     assert failed == addressless
+
+
+def test_the_check_names_every_difference(full_world):
+    expected, _ = survey.expected_table(full_world)
+    head = f"{len(full_world.servers)} addresses\n18441 successful connections\n\n"
+    rows = [f"{count:7d} {label}\n" for label, count in expected]
+    lines, same = survey.compare(head + "".join(rows), full_world)
+    assert same and lines == ["The table is the table of the post, row for row (65 rows)."]
+    wrong_count = rows[:6] + ["  11582 sendmail\n"] + rows[7:]
+    swapped = rows[:6] + [rows[7], rows[6]] + rows[8:]
+    wrong_totals = "20309 addresses\n18441 successful connections\n\n" + "".join(rows)
+    for report, said in ((head + "".join(wrong_count), "expected   11583 sendmail"),
+                         (head + "".join(swapped), "(and the rows are in another order)"),
+                         (wrong_totals, "totals: expected [20310, 18441], got [20309, 18441]")):
+        lines, same = survey.compare(report, full_world)
+        assert not same and any(said in line for line in lines), lines

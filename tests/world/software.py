@@ -85,6 +85,9 @@ SENDMAIL = (
             versions=("AIX 4.1/UCB 5.64/4.03", "AIX 3.2/UCB 5.64/4.03"), weight=2),
     Variant(one("220 {host} Sendmail {v} ready at {date}"), SENDMAIL_5_HELP,
             versions=("931110.SGI/930416.SGI", "950413.SGI.8.6.12/950213.SGI.AUTOCF"), weight=1),
+    # SunOS 4.1 says `sendmail`: only the help text's last pattern knows it.
+    Variant(one("220 {host} sendmail {v} ready at {date2}"), SENDMAIL_5_HELP,
+            versions=("4.1/SMI-4.1",), weight=1),
     # The greeting made anonymous, the help file left alone.
     Variant(one("220 {host} ESMTP server ready at {date}"), sendmail_8_help(),
             versions=("8.8.8", "8.8.5"), weight=2),
@@ -446,6 +449,8 @@ MERCURY = (
 ALTAVISTA_FIREWALL = (
     Variant(one("220 {host} SMTPXD ready"), one("214 HELO MAIL RCPT DATA RSET NOOP QUIT HELP"),
             weight=1),
+    Variant(one("220 {host} SMTPXD (AltaVista Firewall 97) ready"),
+            one("214 HELO MAIL RCPT DATA RSET NOOP QUIT HELP"), weight=1),
 )
 
 SIMPLE_SERVICE = (
@@ -556,6 +561,8 @@ TFS = (
 RAPTOR_PROXY = (
     Variant(one("554 Sorry, you are not authorized to make this connection."),
             one("503 Sorry, you are not authorized to make this connection."), weight=1),
+    Variant(one("220 {host} Raptor SMTP proxy ready"),
+            one("554 Sorry, you are not authorized to make this connection."), weight=1),
     Variant(one("421 Sorry, unable to contact destination SMTP daemon."),
             one("421 Sorry, unable to contact destination SMTP daemon."), weight=1),
 )
