@@ -357,7 +357,7 @@ def test_a_survey_of_a_small_world_reports_its_truth(network, tmp_path):
     if missing:
         pytest.skip(f"not there yet: {', '.join(missing)}")
     directory = tmp_path / "world"
-    options = ["--small", "--check", "--timeout", "2", "--keep", str(directory)]
+    options = ["--small", "--check", "--keep", str(directory)]
     options += ["--shared-loopback"] if network == "shared loopback" else []
     result = programs.pipeline(" ".join(["tools/demo", *options]), cwd=programs.CHECKOUT,
                                timeout=240)

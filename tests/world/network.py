@@ -39,9 +39,31 @@ class Unavailable(Exception):
 def enter():
     """Move this process into a private network with the world's routes.
 
+    A forked child tries first, so that a failure half-way (routes refused
+    in a namespace already entered) leaves this process where it was.
     Must run before the process starts any thread (a new user namespace
     needs a single-threaded process).  Raises Unavailable.
     """
+    reading, writing = os.pipe()
+    child = os.fork()
+    if child == 0:
+        os.close(reading)
+        try:
+            _enter()
+            os._exit(0)
+        except BaseException as error:
+            os.write(writing, str(error).encode(errors="replace") or type(error).__name__.encode())
+            os._exit(1)
+    os.close(writing)
+    with os.fdopen(reading, "rb") as said:
+        why = said.read().decode(errors="replace")
+    _, status = os.waitpid(child, 0)
+    if status != 0:
+        raise Unavailable(why)
+    _enter()
+
+
+def _enter():
     uid, gid = os.geteuid(), os.getegid()
     flags = CLONE_NEWNET if uid == 0 else CLONE_NEWUSER | CLONE_NEWNET
     libc = ctypes.CDLL(None, use_errno=True)
