@@ -7,7 +7,7 @@ INSTALL_PYTHON ?= $(abspath $(PYTHON))
 PROGRAMS := mxlookup smtpprobe mtaguess tally
 PYTEST_ARGS ?=
 
-.PHONY: all demo test bench install uninstall clean
+.PHONY: all demo demo-small test bench install uninstall clean
 
 all: $(VENV)/.ready
 
@@ -15,6 +15,12 @@ $(VENV)/.ready: requirements.txt requirements-test.txt
 	python3 -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-test.txt
 	touch $@
+
+demo: all
+	$(PYTHON) tools/demo $(DEMO_ARGS)
+
+demo-small: all
+	$(PYTHON) tools/demo --small $(DEMO_ARGS)
 
 test: all
 	tools/debian-packages gawk mawk nsd
