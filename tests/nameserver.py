@@ -56,7 +56,7 @@ class NameServer:
         for origin, text in self.zones.items():
             if text is not None:
                 (self.directory / zone_file(origin)).write_text(text)
-        for attempt in range(5):
+        for _ in range(5):  # another process may take the free port first
             port = self.port or free_port(self.address)
             config = self.directory / "nsd.conf"
             config.write_text(self._config(port))

@@ -15,7 +15,7 @@ import dns.rrset
 import pytest
 from hypothesis import assume, given, settings, strategies as st
 
-from mxsurvey import dnswire, lookup
+from mxsurvey import dnswire, lookup, mailroute
 from nameserver import DroppingRelay, NameServer, SilentServer
 from programs import BIN, pipeline, run, run_inprocess
 
@@ -65,6 +65,11 @@ EXAMPLE_ZONE = "\n".join([
     "dropmx MX 10 drop",
     "partial MX 10 drop",
     "partial MX 20 mx2",
+    # exchangers whose addresses come in the MX answer: within the domain, and not
+    "inzone MX 10 mxglued.inzone",
+    "mxglued.inzone A 192.0.2.70",
+    "outzone MX 10 mxglued",
+    "mxglued A 192.0.2.71",
     # CNAMEs: the domain, the exchanger, a chain, across zones, a loop, too long
     "alias CNAME one",
     "mxalias MX 10 mxcname",
@@ -392,6 +397,32 @@ def test_an_exchanger_that_times_out_makes_its_domain_a_timeout(nsd, tmp_path):
     assert (counts["found"], counts["timeout"]) == (2, 2)
 
 
+def test_addresses_in_the_mx_answer_are_taken_only_for_exchangers_within_the_domain(nsd):
+    # The relay drops every question about "mxglued" names, so only the
+    # addresses NSD adds to the MX answer can find them.
+    with DroppingRelay((nsd.address, nsd.port), "mxglued") as relay:
+        result = run_inprocess("mxlookup", [
+            "--server", relay.spec, "--timeout", "0.2", "--retries", "0"],
+            b"inzone.example\noutzone.example\n")
+        ipv6 = run_inprocess("mxlookup", [
+            "--server", relay.spec, "--timeout", "0.2", "--retries", "0", "-6"],
+            b"inzone.example\n")
+    assert fields(result) == [("192.0.2.70", "mxglued.inzone.example", "inzone.example", "10")]
+    assert summary(result)["timeout"] == 1  # outzone: its exchanger is asked about
+    assert ipv6.stdout == b""  # with -6 the answer lacks AAAA, so both are asked for
+    assert summary(ipv6)["timeout"] == 1
+
+
+def test_within():
+    def wire(text):
+        return dns.name.from_text(text).to_wire()
+    assert mailroute._within(wire("mx.example.com"), wire("example.com"))
+    assert mailroute._within(wire("example.com"), wire("example.com"))
+    assert not mailroute._within(wire("com"), wire("example.com"))
+    assert not mailroute._within(wire("ab\\007example.com"), wire("example.com"))
+    assert not mailroute._within(wire("xexample.com"), wire("example.com"))
+
+
 @pytest.mark.parametrize("silent_address", [None, "::1"])
 def test_an_unanswered_query_is_retried_at_the_next_server(nsd, silent_address):
     with SilentServer(silent_address) as silent:
@@ -431,30 +462,44 @@ def rdata_text(kind, value):
     return value
 
 
-@settings(max_examples=150, deadline=None)
-@given(qname=NAMES, records=st.lists(st.tuples(NAMES, RECORDS), max_size=6))
-def test_the_wire_reader_reads_what_dnspython_writes(qname, records):
+def rrsets_of(records):
     cname_owners = [owner for owner, (kind, _) in records if kind == "CNAME"]
     assume(len(set(cname_owners)) == len(cname_owners))  # dnspython keeps one CNAME a name
-    query = dns.message.make_query(qname, "MX")
-    response = dns.message.make_response(query)
-    for owner, (kind, value) in records:
-        response.answer.append(dns.rrset.from_text(owner, 300, "IN", kind, rdata_text(kind, value)))
+    return [dns.rrset.from_text(owner, 300, "IN", kind, rdata_text(kind, value))
+            for owner, (kind, value) in records]
+
+
+def as_read(rrsets):
+    """What the wire reader should make of these RRsets."""
+    found = set()
+    for rrset in rrsets:
+        owner = dnswire.name_from_dns(rrset.name)
+        for rdata in rrset:
+            if rrset.rdtype in (dns.rdatatype.A, dns.rdatatype.AAAA):
+                found.add((owner, int(rrset.rdtype), rdata.address))
+            elif rrset.rdtype == dns.rdatatype.CNAME:
+                found.add((owner, dnswire.CNAME, dnswire.name_from_dns(rdata.target)))
+            elif rrset.rdtype == dns.rdatatype.MX:
+                found.add((owner, dnswire.MX, (rdata.preference,
+                                               dnswire.name_from_dns(rdata.exchange))))
+    return sorted(found)  # dnspython merges RRsets, so compare sets
+
+
+SECTION = st.lists(st.tuples(NAMES, RECORDS), max_size=5)
+
+
+@settings(max_examples=150, deadline=None)
+@given(qname=NAMES, answer=SECTION, authority=SECTION, additional=SECTION)
+def test_the_wire_reader_reads_what_dnspython_writes(qname, answer, authority, additional):
+    response = dns.message.make_response(dns.message.make_query(qname, "MX"))
+    response.answer += rrsets_of(answer)
+    response.authority += rrsets_of(authority)
+    response.additional += rrsets_of(additional)
     wire = response.to_wire()
     read = dnswire.read_response(wire, dnswire.name_from_dns(qname), dnswire.MX)
     parsed = dns.message.from_wire(wire)
-    expected = []
-    for rrset in parsed.answer:
-        for rdata in rrset:
-            owner = dnswire.name_from_dns(rrset.name)
-            if rrset.rdtype in (dns.rdatatype.A, dns.rdatatype.AAAA):
-                expected.append((owner, int(rrset.rdtype), rdata.address))
-            elif rrset.rdtype == dns.rdatatype.CNAME:
-                expected.append((owner, dnswire.CNAME, dnswire.name_from_dns(rdata.target)))
-            elif rrset.rdtype == dns.rdatatype.MX:
-                expected.append((owner, dnswire.MX, (rdata.preference,
-                                                     dnswire.name_from_dns(rdata.exchange))))
-    assert sorted(set(read.records)) == sorted(set(expected))  # dnspython merges RRsets
+    assert sorted(set(read.records)) == as_read(parsed.answer)
+    assert sorted(set(read.additional)) == as_read(parsed.additional)
     assert dnswire.read_response(wire, dnswire.name_from_dns(qname), dnswire.A) is None
 
 

@@ -60,16 +60,19 @@ class Response:
 
     `records` holds the answer section's CNAME, MX, A and AAAA records of
     class IN as (owner, type, value): a name for CNAME, (preference, name)
-    for MX, the address text for A and AAAA.  `referral` is true for a
-    response that answers nothing and points at other servers instead.
+    for MX, the address text for A and AAAA.  `additional` holds those of
+    the additional section, read for MX questions only (it may carry the
+    exchangers' addresses).  `referral` is true for a response that answers
+    nothing and points at other servers instead.
     """
 
-    __slots__ = ("rcode", "truncated", "records", "referral")
+    __slots__ = ("rcode", "truncated", "records", "additional", "referral")
 
-    def __init__(self, rcode, truncated, records, referral):
+    def __init__(self, rcode, truncated, records, additional, referral):
         self.rcode = rcode
         self.truncated = truncated
         self.records = records
+        self.additional = additional
         self.referral = referral
 
 
@@ -113,7 +116,7 @@ def read_response(wire, qname, qtype):
     """
     if len(wire) < _HEADER.size:
         return None
-    _, flags, qdcount, ancount, nscount, _ = _HEADER.unpack_from(wire)
+    _, flags, qdcount, ancount, nscount, arcount = _HEADER.unpack_from(wire)
     if not flags & _QR or flags & _OPCODE_MASK or qdcount != 1:
         return None
     end = _HEADER.size + len(qname)
@@ -121,15 +124,20 @@ def read_response(wire, qname, qtype):
             or wire[end:end + 4] != _TYPE_CLASS.pack(qtype, IN)):
         return None
     try:
-        records, offset = _read_answers(wire, end + 4, ancount)
-        referral = (not ancount and not flags & _AA
-                    and _is_referral(wire, offset, nscount))
+        records, offset = _read_records(wire, end + 4, ancount)
     except (IndexError, struct.error) as error:
         raise BadMessage(f"truncated response: {error}") from None
-    return Response(flags & 0xF, bool(flags & _TC), records, referral)
+    try:
+        authority_types, offset = _record_types(wire, offset, nscount)
+        additional = _read_records(wire, offset, arcount)[0] if qtype == MX else ()
+    except (IndexError, struct.error, BadMessage):  # extras only: do without them
+        authority_types, additional = set(), ()
+    referral = (not ancount and not flags & _AA
+                and NS in authority_types and SOA not in authority_types)
+    return Response(flags & 0xF, bool(flags & _TC), records, additional, referral)
 
 
-def _read_answers(wire, offset, count):
+def _read_records(wire, offset, count):
     records = []
     for _ in range(count):
         owner, offset = _read_name(wire, offset)
@@ -152,15 +160,15 @@ def _read_answers(wire, offset, count):
     return records, offset
 
 
-def _is_referral(wire, offset, count):
-    """Whether the authority section names servers (NS) but no zone (SOA)."""
+def _record_types(wire, offset, count):
+    """The types of a section's records, and the offset after them."""
     types = set()
     for _ in range(count):
         _, offset = _read_name(wire, offset)
         rtype, _, _, length = _RR_FIXED.unpack_from(wire, offset)
         types.add(rtype)
         offset += _RR_FIXED.size + length
-    return NS in types and SOA not in types
+    return types, offset
 
 
 def _read_name(wire, offset):

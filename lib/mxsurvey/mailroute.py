@@ -11,8 +11,9 @@ their addresses, found the way RFC 5321 section 5.1 tells a sender to.
   answer does when the target is in another zone); chains are bounded and
   loops detected.
 
-Every exchanger's addresses are looked up once per run and shared.  A
-domain's outcome is one of the statuses below; the failed ones are the
+Every exchanger's addresses are looked up once per run and shared; those
+an MX answer carries for exchangers within the domain itself are taken from
+it (see Router._take_glue).  A domain's outcome is one of the statuses below; the failed ones are the
 reasons mxlookup writes for domains without an address.  A server that
 refuses the question (REFUSED), cannot answer it (SERVFAIL, any other error),
 sends a referral instead of an answer, or leads into a CNAME loop counts as
@@ -70,20 +71,21 @@ class Router:
 
     async def route(self, domain):
         """The Outcome for a domain (a lower-case wire-form name)."""
-        status, exchanges = await self._answer(domain, dnswire.MX)
-        if status == _NODATA:
+        answer = await self._answer(domain, dnswire.MX)
+        if answer.status == _NODATA:
             host = await self._host(domain)
             if host.addresses:
                 return Outcome(IMPLICIT, [(host.text, 0, host.addresses)])
             return Outcome(host.failure)
-        if status != FOUND:
-            return Outcome(status)
-        if exchanges == _NULL_MX:
+        if answer.status != FOUND:
+            return Outcome(answer.status)
+        if answer.values == _NULL_MX:
             return Outcome(NULLMX)
         preferences = {}
-        for preference, name in exchanges:
+        for preference, name in answer.values:
             if name != dnswire.ROOT and preference < preferences.get(name, 65536):
                 preferences[name] = preference
+        self._take_glue(answer, preferences)
         if len(preferences) == 1:
             hosts = [await self._host(name) for name in preferences]
         else:
@@ -115,49 +117,104 @@ class Router:
         future.set_result(host)
         return host
 
+    def _take_glue(self, answer, exchangers):
+        """Keep the addresses an MX answer carries for exchangers at or below
+        the name it answers for, as adns does: that is data of the domain's
+        own zone, which no other domain's answer can forge.  An exchanger is
+        taken only with every family asked for (A, and AAAA with --ipv6);
+        the others are looked up."""
+        glue = {}
+        for owner, rtype, address in answer.additional:
+            if rtype == dnswire.A or (rtype == dnswire.AAAA and self.ipv6):
+                glue.setdefault(owner, {}).setdefault(rtype, []).append(address)
+        for name in exchangers:
+            families = glue.get(name)
+            if (families and dnswire.A in families
+                    and (dnswire.AAAA in families or not self.ipv6)
+                    and name not in self._hosts and _within(name, answer.owner)):
+                self._hosts[name] = _exchanger(
+                    name, families[dnswire.A], families.get(dnswire.AAAA, ()), None)
+
     async def _look_up_host(self, name):
         if self.ipv6:
-            answers = await asyncio.gather(
+            ipv4, ipv6 = await asyncio.gather(
                 self._answer(name, dnswire.A), self._answer(name, dnswire.AAAA))
         else:
-            answers = [await self._answer(name, dnswire.A)]
-        addresses = []
-        for (_, found), family in zip(answers, (socket.AF_INET, socket.AF_INET6)):
-            addresses += sorted(set(found), key=lambda text: socket.inet_pton(family, text))
-        if addresses:
-            return Exchanger(dnswire.name_text(name), addresses, None)
-        failure = _worst(_host_failure(status) for status, _ in answers)
-        return Exchanger(dnswire.name_text(name), addresses, failure)
+            ipv4, ipv6 = await self._answer(name, dnswire.A), _NO_ANSWER
+        failure = _worst(_host_failure(answer.status) for answer in (ipv4, ipv6)
+                         if answer is not _NO_ANSWER)
+        return _exchanger(name, ipv4.values, ipv6.values, failure)
 
     async def _answer(self, name, rtype):
-        """(status, values) for the records of `rtype` at the end of name's
-        CNAME chain; status FOUND, _NODATA, NXDOMAIN, SERVFAIL or TIMEOUT."""
+        """The _Answer for the records of `rtype` at the end of name's CNAME
+        chain: status FOUND, _NODATA, NXDOMAIN, SERVFAIL or TIMEOUT."""
         seen = {name}
         while True:
             try:
                 response = await self.resolver.query(name, rtype)
             except dnsquery.Timeout:
-                return TIMEOUT, ()
+                return _Answer(TIMEOUT)
             if response.rcode not in (dnswire.NOERROR, dnswire.NXDOMAIN) or response.referral:
-                return SERVFAIL, ()
+                return _Answer(SERVFAIL)
             owner = name
             while True:
                 values = [value for record_owner, record_type, value in response.records
                           if record_type == rtype and record_owner == owner]
                 if values:
-                    return FOUND, values
+                    return _Answer(FOUND, values, owner, response.additional)
                 target = _cname(response.records, owner)
                 if target is None:
                     break
                 if target in seen or len(seen) >= MAX_CHAIN:
-                    return SERVFAIL, ()
+                    return _Answer(SERVFAIL)
                 seen.add(target)
                 owner = target
             if response.rcode == dnswire.NXDOMAIN:
-                return NXDOMAIN, ()
+                return _Answer(NXDOMAIN)
             if owner == name:
-                return _NODATA, ()
+                return _Answer(_NODATA)
             name = owner  # the chain leaves the answer: ask about where it ends
+
+
+class _Answer:
+    """What the DNS says about one name and type: a status and, when FOUND,
+    the values, the name that holds them and the response's additional
+    records."""
+
+    __slots__ = ("status", "values", "owner", "additional")
+
+    def __init__(self, status, values=(), owner=None, additional=()):
+        self.status = status
+        self.values = values
+        self.owner = owner
+        self.additional = additional
+
+
+_NO_ANSWER = _Answer(_NODATA)  # AAAA, when not asked for
+
+
+def _exchanger(name, ipv4, ipv6, failure):
+    """An Exchanger with its IPv4 addresses, then IPv6, each in numeric order."""
+    addresses = sorted(set(ipv4), key=_ipv4_key) + sorted(set(ipv6), key=_ipv6_key)
+    return Exchanger(dnswire.name_text(name), addresses, None if addresses else failure)
+
+
+def _ipv4_key(address):
+    return socket.inet_pton(socket.AF_INET, address)
+
+
+def _ipv6_key(address):
+    return socket.inet_pton(socket.AF_INET6, address)
+
+
+def _within(name, base):
+    """Whether a name is `base` or below it (both in lower-case wire form)."""
+    offset = 0
+    while len(name) - offset >= len(base):
+        if name[offset:] == base:
+            return True
+        offset += name[offset] + 1
+    return False
 
 
 def _cname(records, owner):
