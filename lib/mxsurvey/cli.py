@@ -99,7 +99,7 @@ def run(name, usage, body, argv=None, stdin=None, stdout=None, stderr=None):
     ctx = Context(
         name,
         stdin if stdin is not None else sys.stdin.buffer,
-        stdout if stdout is not None else sys.stdout.buffer,
+        stdout if stdout is not None else _buffered_stdout(),
         stderr if stderr is not None else sys.stderr.buffer,
     )
     try:
@@ -127,6 +127,14 @@ def run(name, usage, body, argv=None, stdin=None, stdout=None, stderr=None):
     except Interrupted as stop:
         return _interrupted(ctx, stop.signum, real_process)
     return EXIT_BAD_INPUT if ctx.bad_input else EXIT_OK
+
+
+def _buffered_stdout():
+    """stdout with a buffer of its own: under PYTHONUNBUFFERED (or -u)
+    sys.stdout.buffer is a raw file, whose writes may stop short when the
+    reader goes away; a buffered writer writes everything or raises EPIPE."""
+    raw = io.FileIO(sys.stdout.fileno(), "w", closefd=False)
+    return io.BufferedWriter(raw, READ_SIZE)
 
 
 class _Done(Exception):
@@ -367,11 +375,7 @@ class StreamWriter:
             raise self.error
         self.scheduled = False
         if self.pending:
-            data = memoryview(b"".join(self.pending))
+            data = b"".join(self.pending)
             self.pending.clear()
-            # A buffered stream whose reader goes away in the middle of a
-            # large write reports the part written, not the EPIPE; writing
-            # the rest raises it.
-            while data:
-                data = data[self.stream.write(data):]
+            self.stream.write(data)
         self.stream.flush()

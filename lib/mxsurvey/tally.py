@@ -74,19 +74,10 @@ def body(args, ctx):
         counts = collections.Counter()
         for _source, stream in cli.open_inputs(ctx, args["FILE"]):
             counts.update(count_field(stream, number))
-        write_all(ctx.stdout, rows(counts, sum(counts.values()) if percent else None))
+        ctx.stdout.write(rows(counts, sum(counts.values()) if percent else None))
     else:
         failures, software = count_outcomes(ctx, args["FILE"])
-        write_all(ctx.stdout, report(failures, software, percent))
-
-
-def write_all(stream, data):
-    """Write all of `data`.  An unbuffered stream whose reader goes away in
-    the middle of a large write reports the part written, not the EPIPE;
-    writing the rest raises it."""
-    data = memoryview(data)
-    while data:
-        data = data[stream.write(data):]
+        ctx.stdout.write(report(failures, software, percent))
 
 
 # The report ------------------------------------------------------------------
