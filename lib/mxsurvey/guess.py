@@ -87,10 +87,13 @@ class Labeller:
     What goes in front is made once: for each status a row of prefixes, one
     per pattern index and one for `not sure` at the end (every prefix of a
     failed probe's row is the same), so that a line's prefix is
-    `rows[status][index of the first match]`.  A chunk whose lines are all
-    well-formed goes through in a few passes over the whole chunk, matching
-    each transcript field as it stands where it has the common form; a
-    chunk with a bad line is done line by line, naming the bad ones.
+    `rows[status][index of the first match]`.
+
+    A chunk whose lines are all well-formed goes through as a few maps over
+    the whole chunk, with no Python code run per line: most transcript
+    fields have the common form and are matched as they stand; the others
+    are unescaped and joined first.  A chunk with a bad line is done line
+    by line, naming the bad ones.
     """
 
     def __init__(self, matcher, explain):

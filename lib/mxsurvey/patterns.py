@@ -13,14 +13,16 @@ software.
 The regexes are translated into RE2 syntax with Latin-1 encoding, so that a
 character is a byte, and matched all at once by an RE2 set: one pass over
 the text, linear in its length whatever the patterns are.  Each regex is
-translated twice: for the joined text, and for a transcript field in its
-common form (record.common_forms), which can then be matched as it stands,
-without being unescaped and joined first.  Where the awks
-and POSIX leave a construct open, the translation follows gawk's reading of
-it (`*` at the start of a regex is a literal, `()` matches the empty
-string); where no reading is safe (a repetition of `^` or `$`, an escape
-such as `\\y` that gawk and mawk read differently) the regex is rejected,
-so that a pattern file means the same to mtaguess and to every awk.
+translated twice: for a joined text, and for a transcript field of the
+common form (record.common_forms), which is then matched as it stands,
+without being unescaped and joined first.
+
+Where the awks and POSIX leave a construct open, the translation follows
+gawk's reading of it (`*` at the start of a regex is a literal, `()`
+matches the empty string); where no reading is safe (a repetition of `^` or
+`$`, an escape such as `\\y` that gawk and mawk read differently) the
+regex is refused, so that a pattern file means the same to mtaguess and to
+every awk.
 """
 
 import re
@@ -87,7 +89,7 @@ def parse(data, source):
     for lineno, line in enumerate(data.split(b"\n"), 1):
         try:
             pattern = _parse_line(line, source, lineno)
-        except (RegexError, ValueError) as error:
+        except ValueError as error:  # RegexError too
             raise PatternError(f"{source}:{lineno}: {error}") from None
         if pattern:
             found.append(pattern)
@@ -120,6 +122,12 @@ def _parse_line(line, source, lineno):
     control = _CONTROL.search(label)
     if control:
         raise ValueError(f"control character 0x{control.group()[0]:02x} in the label")
+    return pattern(regex, label.decode("utf-8"), source, lineno)
+
+
+def pattern(regex, label, source, lineno):
+    """A Pattern for an awk ERE (bytes); raises RegexError if it is not one
+    that mtaguess can match as awk would."""
     try:
         text_syntax = translate(regex, text_element)
         field_syntax = field_pattern(translate(regex, field_element))
@@ -130,7 +138,7 @@ def _parse_line(line, source, lineno):
     except re2.error as error:
         reason = error.args[0].decode("utf-8", "replace") if error.args else "rejected"
         raise RegexError(f"regex too large for the matching engine: {reason}") from None
-    return Pattern(regex, label.decode("utf-8"), source, lineno, text_syntax, field_syntax)
+    return Pattern(regex, label, source, lineno, text_syntax, field_syntax)
 
 
 def _closing_slash(text):
@@ -185,11 +193,7 @@ def translate(regex, element):
     `element(byte_set)` writes what matches one byte of the text: a literal,
     `.` or a bracket expression.
     """
-    translator = _Translator(regex, element)
-    syntax = translator.alternation()
-    if translator.position < len(regex):  # only a `)` can stop the top level
-        raise RegexError(f"unmatched ) at byte {translator.position + 1}")
-    return syntax
+    return _Translator(regex, element).alternation()
 
 
 def _literal(byte):
@@ -229,7 +233,7 @@ def field_element(members):
 
 # A common field is a string of the forms of its text's bytes.  A translated
 # regex must start matching where a form starts (so that `n` does not match
-# inside a `\\r\\n`), hence the forms that run ahead of it from the start.
+# inside a `\r\n`), hence the forms that run ahead of it from the start.
 _FIELD_FORM = field_element(_ALL_BYTES)
 COMMON_FIELD = b"^(?:" + _FIELD_FORM + b")*$"
 
@@ -311,9 +315,11 @@ class _Translator:
         byte = self.peek()
         self.position += 1
         if byte == ord("("):
+            opening = self.position - 1
             self.depth += 1
             inner = self.alternation()
             if self.peek() != ord(")"):
+                self.position = opening
                 self.fail("unmatched (")
             self.position += 1
             self.depth -= 1
@@ -352,6 +358,7 @@ class _Translator:
 
     def bracket(self):
         """The byte set of a bracket expression; the `[` is already read."""
+        opening = self.position - 1
         negated = self.peek() == ord("^")
         if negated:
             self.position += 1
@@ -360,6 +367,7 @@ class _Translator:
         while True:
             byte = self.peek()
             if byte is None:
+                self.position = opening
                 self.fail("unterminated bracket expression")
             if byte == ord("]") and not first:
                 self.position += 1

@@ -1,0 +1,199 @@
+"""Real awk is the judge: of what each regex means, and of every label.
+
+gawk and mawk run under LC_ALL=C, once per batch of regexes and texts.  The
+features on which they disagree are listed in awk_judge.py, with the
+reading mtaguess takes (POSIX where it says, gawk where POSIX leaves it
+open); a regex using one is judged only by the awk that reads it so.
+"""
+
+import random
+import re
+
+import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
+import survey_lines
+from awk_judge import (NOT_FOR_GAWK, NOT_FOR_MAWK, match_table_program, regexes, run_awk,
+                       texts)
+from mxsurvey import patterns, record
+from programs import run
+
+# A failure names the regex and the text; shrinking a batch would take long.
+BATCH = settings(max_examples=25, deadline=None, derandomize=True,
+                 phases=[Phase.explicit, Phase.generate],
+                 suppress_health_check=[HealthCheck.too_slow,
+                                        HealthCheck.function_scoped_fixture,
+                                        HealthCheck.data_too_large])
+
+
+def batch_matcher(regex_list):
+    return patterns.Matcher([patterns.pattern(regex, f"r{index}", "batch", index)
+                             for index, regex in enumerate(regex_list)])
+
+
+def first_disagreement(regex_list, sample, ours, theirs):
+    for text, our_row, their_row in zip(sample, ours, theirs):
+        for regex, our, their in zip(regex_list, our_row, their_row):
+            if our != their:
+                return f"/{regex!r}/ on {text!r}: mtaguess {our}, awk {their}"
+    return None
+
+
+@BATCH
+@given(st.lists(regexes(), min_size=30, max_size=30), st.lists(texts(), min_size=30, max_size=30))
+def test_each_regex_means_what_awk_makes_of_it(tmp_path, drawn, sample):
+    regex_list = [regex for regex, _ in drawn]
+    matcher = batch_matcher(regex_list)
+    ours = [set(matcher.match_text(text)) for text in sample]
+    for awk, not_for in (("gawk", NOT_FOR_GAWK), ("mawk", NOT_FOR_MAWK)):
+        judged = [index for index, (_, features) in enumerate(drawn) if not features & not_for]
+        if not judged:
+            continue
+        table = run_awk(awk, match_table_program([regex_list[i] for i in judged]), sample,
+                        tmp_path)
+        theirs = [[flag == ord("1") for flag in line] for line in table]
+        our_rows = [[index in found for index in judged] for found in ours]
+        assert our_rows == theirs, (awk, first_disagreement(
+            [regex_list[i] for i in judged], sample, our_rows, theirs))
+
+
+# What the texts of common fields are made of: printable bytes but the
+# backslash, and TABs; n, r and t as in the escapes \r\n and \t.
+COMMON_TEXT_BYTES = [bytes([c]) for c in b"abcx  -.*]{}1\t,#A/\"[()|^$+?nrt"]
+
+
+def as_common_field(text, rng):
+    """An escaped transcript whose joined text is `text`: each space a space
+    or a line break, with or without a last line end."""
+    field = b"".join(record.ESCAPED_LINE_END if byte == b" " and rng.random() < 0.5
+                     else record.escape(byte) for byte in (bytes([c]) for c in text))
+    if field.endswith(record.ESCAPED_LINE_END) or rng.random() < 0.5:
+        field += record.ESCAPED_LINE_END
+    return field
+
+
+@BATCH
+@given(st.lists(regexes(), min_size=20, max_size=20),
+       st.lists(texts(COMMON_TEXT_BYTES, 16), min_size=20, max_size=20),
+       st.lists(texts(max_size=6), min_size=5, max_size=5), st.randoms())
+def test_a_common_field_matches_as_its_joined_text(drawn, common, uncommon, rng):
+    matcher = batch_matcher([regex for regex, _ in drawn])
+    for text in common:
+        field = as_common_field(text, rng)
+        assert record.transcript_text(field) == text
+        body = field.removesuffix(record.ESCAPED_LINE_END)
+        assert sorted(matcher.match_field(body)) == sorted(matcher.match_text(text)), field
+    for text in uncommon:
+        field = record.escape(text)
+        if field.replace(b"\\t", b"").count(b"\\"):
+            assert matcher.nothing not in matcher.match_field(field), field
+
+
+# mtaguess as a whole, against the awk program it writes ------------------------
+
+def rendering(regex, rng):
+    """A text that an awk regex of the survey's kind (literals, `.`, `.*`,
+    `\\.`, `\\(`, [pP]) matches."""
+    out = []
+    for token in re.findall(rb"\\.|\[[^]]*\]|\.\*|.", regex):
+        if token == b".*":
+            out.append(rng.choice([b"", b"x", b" 2.0 (beta) "]))
+        elif token == b".":
+            out.append(rng.choice([b"(", b"/", b" ", b"*", b"1", b"x"]))
+        elif token.startswith(b"["):
+            out.append(bytes([rng.choice(token[1:-1])]))
+        elif token.startswith(b"\\"):
+            out.append(token[1:])
+        else:
+            out.append(token)
+    return b"".join(out)
+
+
+def near_miss(text, rng):
+    if not text:
+        return text
+    at = rng.randrange(len(text))
+    return text[:at] + rng.choice([b"", b"x", b"  ", text[at:at + 1].swapcase()]) + text[at + 1:]
+
+
+def corpus():
+    rng = random.Random(1998)
+    shipped = patterns.read_files([survey_lines.PATTERNS])
+    examples = [text.encode() for _, text in survey_lines.examples()]
+    texts = list(examples)
+    for _ in range(3000):
+        picked = rng.sample(shipped, rng.randint(1, 3))
+        fragments = [rendering(p.regex, rng) for p in picked]
+        filler = rng.choice([b" ", b" 214-", b"\t", b"", b" 220 mx.example.net "])
+        text = filler.join(fragments)
+        texts.append(near_miss(text, rng) if rng.random() < 0.4 else text)
+    for _ in range(1500):
+        texts.append(near_miss(rng.choice(examples), rng))
+    for _ in range(1000):
+        size = rng.choice([0, 1, 5, 40, 300])
+        texts.append(bytes(rng.choice([0, 9, 27, 32, 65, 92, 128, 200, 255, rng.randrange(256)])
+                           for _ in range(size)).replace(b"\n", b" ").replace(b"\r", b""))
+    for line in survey_lines.smtpprobe_lines(2000, seed=5):
+        address, status, transcript = line.split(b"\t")[:3]
+        if status == b"ok":
+            texts.append(record.transcript_text(transcript))
+    return texts
+
+
+def probe_line(number, text, rng):
+    """An smtpprobe line whose transcript's joined text is `text`."""
+    field = as_common_field(text, rng)
+    if rng.random() < 0.1:
+        field += b"\\[cut]"
+    return b"\t".join([b"10.0.%d.%d" % (number >> 8 & 255, number & 255), b"ok", field,
+                       b"mx.example.net", b"example.net", b"10"])
+
+
+@pytest.mark.timeout(300)
+def test_mtaguess_labels_every_text_as_gawk_and_mawk_do(tmp_path):
+    rng = random.Random(11)
+    sample = corpus()
+    lines = [probe_line(number, text, rng) for number, text in enumerate(sample)]
+    for number in range(0, len(lines), 7):  # failures in between, labelled by status
+        lines.insert(number, b"10.9.9.9\ttimeout\t\tmx\texample.net\t10")
+    labelled = run("mtaguess", [], b"".join(line + b"\n" for line in lines))
+    assert labelled.status == 0, labelled.errors
+    ours = [line.split(b"\t", 1)[0] for line in labelled.lines if b"\ttimeout\t" not in line]
+    assert len(ours) == len(sample)
+    program = run("mtaguess", ["--awk"]).stdout
+    for awk in ("gawk", "mawk"):
+        theirs = run_awk(awk, program, sample, tmp_path)
+        wrong = [(text, our, their) for text, our, their in zip(sample, ours, theirs)
+                 if our != their]
+        assert not wrong, (awk, len(wrong), wrong[:5])
+    assert len(set(ours)) > 50  # the corpus reaches most labels
+
+
+def test_each_example_is_named_by_its_own_pattern_first(tmp_path):
+    """As recog does for its fingerprints: no example is shadowed by an
+    earlier pattern, for mtaguess (which says which pattern) and for awk."""
+    examples, pending = [], []  # (text, line of its pattern)
+    for line_number, line in enumerate(survey_lines.PATTERNS.read_text().splitlines(), 1):
+        if line.startswith(survey_lines.EXAMPLE):
+            pending.append(line[len(survey_lines.EXAMPLE):])
+        elif line.startswith("/"):
+            assert pending, f"patterns.awk:{line_number} has no example"
+            examples += [(text, line_number) for text in pending]
+            pending = []
+    assert not pending, "examples after the last pattern"
+    for text, _ in examples:
+        assert text.isascii() and text.isprintable(), text
+        assert re.match(r"220[ -]\S+\.\S+ .* [2-5][0-9][0-9][ -]", text), text
+
+    rng = random.Random(0)
+    lines = b"".join(b"10.0.0.1\tok\t%s\n" % as_common_field(text.encode(), rng)
+                     for text, _ in examples)
+    explained = run("mtaguess", ["--explain"], lines)
+    assert explained.status == 0, explained.errors
+    found = [line.split(b"\t")[1].decode() for line in explained.lines]
+    assert found == [f"{survey_lines.PATTERNS}:{line}" for _, line in examples]
+    labels = [line.split(b"\t")[0] for line in explained.lines]
+    program = run("mtaguess", ["--awk"]).stdout
+    for awk in ("gawk", "mawk"):
+        assert run_awk(awk, program, [text.encode() for text, _ in examples], tmp_path) == labels

@@ -1,0 +1,240 @@
+"""mtaguess as a program: its lines in and out, its errors and exit statuses,
+in-process and as a real process in a pipe."""
+
+import io
+import os
+import signal
+import subprocess
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import survey_lines
+from mxsurvey import guess, patterns, record
+from programs import BIN, pipeline, run, run_inprocess
+
+SENDMAIL = (b"220 mx.example.net ESMTP Sendmail 8.8.8/8.8.8; Mon, 11 May 1998\\r\\n"
+            b"214-This is Sendmail version 8.8.8\\r\\n214-\\tHELO\\tEHLO\\r\\n"
+            b"214 End of HELP info\\r\\n")
+QMAIL = b"220 mx.example.net ESMTP\\r\\n214 qmail home page: http://pobox.com/~djb/qmail.html\\r\\n"
+NOBODY = b"220 mx.example.net ready\\r\\n502 unknown command\\r\\n"
+
+
+def probe(status, transcript=b"", *more):
+    return b"\t".join([b"192.0.2.7", status, transcript, *more])
+
+
+def feed(*lines):
+    return b"".join(line + b"\n" for line in lines)
+
+
+def test_each_line_comes_back_with_its_label_in_front():
+    lines = [probe(b"ok", SENDMAIL, b"mx.example.net", b"example.net", b"10"),
+             probe(b"ok", QMAIL), probe(b"ok", NOBODY), probe(b"ok"),
+             probe(b"timeout"), probe(b"refused"), probe(b"hostunreach"),
+             probe(b"netunreach"), probe(b"disconnect", b"\\[closed]"), probe(b"error", b"x")]
+    done = run_inprocess("mtaguess", [], feed(*lines))
+    assert (done.status, done.stderr) == (0, b"")
+    labels = [b"sendmail", b"qmail", b"not sure", b"not sure", b"timed out",
+              b"connection refused", b"host unreachable", b"network unreachable",
+              b"immediate disconnect", b"other error"]
+    assert done.lines == [label + b"\t" + line for label, line in zip(labels, lines)]
+
+
+def test_explain_puts_the_place_of_the_pattern_second():
+    shipped = guess.default_patterns()
+    lines = [probe(b"ok", QMAIL), probe(b"ok", NOBODY), probe(b"timeout")]
+    done = run_inprocess("mtaguess", ["--explain"], feed(*lines))
+    line_of_qmail = next(p.lineno for p in patterns.read_files([shipped])
+                         if p.regex == b"http:..pobox.com.~djb.qmail.html")
+    assert done.lines == [f"qmail\t{shipped}:{line_of_qmail}\t".encode() + lines[0],
+                          b"not sure\t-\t" + lines[1], b"timed out\t-\t" + lines[2]]
+
+
+def test_pattern_files_are_read_in_order_as_one_list(tmp_path):
+    (tmp_path / "mine.awk").write_text("# local additions\n/ESMTP Sendmail/ my sendmail\n")
+    (tmp_path / "other.awk").write_text("/Sendmail/ other\n/ready/ ready\n")
+    args = ["-f", f"{tmp_path}/mine.awk", "--patterns", f"{tmp_path}/other.awk", "--explain"]
+    done = run_inprocess("mtaguess", args, feed(probe(b"ok", SENDMAIL), probe(b"ok", NOBODY)))
+    assert [line.split(b"\t")[:2] for line in done.lines] == [
+        [b"my sendmail", f"{tmp_path}/mine.awk:2".encode()],
+        [b"ready", f"{tmp_path}/other.awk:2".encode()]]
+
+
+class Untouchable(io.BytesIO):
+    def read(self, *args):
+        raise AssertionError("input was read")
+
+    read1 = readline = read
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"/ok/ fine\n/unterminated\n", "bad.awk:2: the regex has no closing /"),
+    (b"/ok/ fine\n\n/a(/ x\n", "bad.awk:3: invalid regex: unmatched ( at byte 2"),
+    (b"/ok/\n", "bad.awk:1: no label after the regex"),
+    (b"/caf\xe9/ x\n", "bad.awk:1: not UTF-8: byte 0xe9 at column 5"),
+])
+def test_a_bad_pattern_file_stops_the_run_before_any_input_is_read(tmp_path, content, message):
+    (tmp_path / "bad.awk").write_bytes(content)
+    out, err = io.BytesIO(), io.BytesIO()
+    status = guess.main(["-f", guess.default_patterns(), "-f", f"{tmp_path}/bad.awk"],
+                        Untouchable(), out, err)
+    assert (status, out.getvalue()) == (1, b"")
+    assert err.getvalue().decode() == f"mtaguess: {tmp_path}/{message}\n"
+
+
+def test_a_missing_pattern_file_is_fatal(tmp_path):
+    done = run_inprocess("mtaguess", ["-f", f"{tmp_path}/none.awk"], feed(probe(b"timeout")))
+    assert (done.status, done.stdout) == (1, b"")
+    assert done.errors == [f"mtaguess: cannot read {tmp_path}/none.awk: No such file or directory"]
+
+
+def test_bad_input_lines_are_named_and_skipped_and_the_rest_labelled():
+    lines = [probe(b"ok", QMAIL), b"192.0.2.1\tok", b"", probe(b"maybe", QMAIL),
+             probe(b"ok", b"220 x\\q"), probe(b"ok", b"220 \x01raw"), probe(b"timeout", b"\\"),
+             probe(b"refused")]
+    done = run_inprocess("mtaguess", [], feed(*lines))
+    assert done.status == 1
+    assert done.lines == [b"qmail\t" + lines[0], b"connection refused\t" + lines[-1]]
+    assert done.errors == [
+        "mtaguess: stdin:2: fewer than 3 fields",
+        "mtaguess: stdin:3: fewer than 3 fields",
+        "mtaguess: stdin:4: unknown status 'maybe'",
+        "mtaguess: stdin:5: transcript: bad escape at byte 6: '\\\\q'",
+        "mtaguess: stdin:6: transcript: bad escape at byte 5: '\\x01raw'",
+        "mtaguess: stdin:7: transcript: bad escape at byte 1: '\\\\'",
+    ]
+
+
+def test_files_are_read_in_order_and_a_missing_one_is_named(tmp_path):
+    (tmp_path / "a").write_bytes(feed(probe(b"ok", QMAIL)))
+    (tmp_path / "b").write_bytes(feed(probe(b"timeout"), b"short"))
+    done = run("mtaguess", [tmp_path / "a", tmp_path / "missing", tmp_path / "b"])
+    assert done.status == 1
+    assert [line.split(b"\t")[0] for line in done.lines] == [b"qmail", b"timed out"]
+    assert done.errors == [
+        f"mtaguess: cannot open {tmp_path}/missing: No such file or directory",
+        f"mtaguess: {tmp_path}/b:2: fewer than 3 fields"]
+
+
+@pytest.mark.parametrize("transcript, text", [
+    (b"220 mx Exim\\r\\n", b"220 mx Exim"),                 # the common form
+    (b"220 mx Exim\\n214 help\\n", b"220 mx Exim 214 help"),  # bare LFs
+    (b"220 mx Ex\\x69m\\r\\n", b"220 mx Exim"),              # a byte in hex
+    (b"220 mx E\\r\\rxim\\r\\n\\[cut]", b"220 mx Exim"),      # stray CRs, a note
+    (b"220 mx Exim\\r\\n\\r\\n", b"220 mx Exim "),           # an empty last line
+    (b"220 \\xe9 Exim\\\\\\r\\n", b"220 \xe9 Exim\\"),       # 8 bits, a backslash
+])
+def test_every_form_of_a_transcript_is_matched_as_its_joined_text(tmp_path, transcript, text):
+    (tmp_path / "end.awk").write_bytes(b"/ Exim$/ Exim at the end\n/Exim/ Exim\n/ $/ space\n")
+    expected = patterns.Matcher(patterns.read_files([str(tmp_path / "end.awk")])).first(text)
+    done = run_inprocess("mtaguess", ["-f", f"{tmp_path}/end.awk"], feed(probe(b"ok", transcript)))
+    label = {0: b"Exim at the end", 1: b"Exim", 2: b"space", None: b"not sure"}[expected]
+    assert done.lines == [label + b"\t" + probe(b"ok", transcript)]
+
+
+SHIPPED = patterns.Matcher(patterns.read_files([guess.default_patterns()]))
+GOOD_TRANSCRIPTS = [SENDMAIL, QMAIL, NOBODY, b"", b"220 \\x00\\r\\n", b"220 IMail\\r\\n\\[cut]",
+                    b"220 mx Exim\\n"] + [
+    survey_lines.transcript(text) for _, text in survey_lines.examples()[::9]]
+
+
+def expected_line(line):
+    """The reference: one line, the plain way, or None for a bad one."""
+    fields = line.split(b"\t")
+    if len(fields) < 3 or fields[1].decode("latin-1") not in record.STATUSES:
+        return None
+    try:
+        text = record.transcript_text(fields[2])
+    except record.BadEscape:
+        return None
+    if fields[1] != b"ok":
+        return record.failure_label(fields[1].decode()).encode() + b"\t" + line
+    first = SHIPPED.first(text)
+    label = patterns.NOT_SURE if first is None else SHIPPED.patterns[first].label
+    return label.encode() + b"\t" + line
+
+
+lines_drawn = st.one_of(
+    st.builds(probe, st.just(b"ok"), st.sampled_from(GOOD_TRANSCRIPTS)),
+    st.builds(probe, st.sampled_from([s.encode() for s in record.STATUSES]),
+              st.sampled_from(GOOD_TRANSCRIPTS), st.sampled_from([b"mx", b""])),
+    st.sampled_from([b"", b"only\tok", probe(b"OK", QMAIL), probe(b"ok", b"bad \\q"),
+                     probe(b"ok", b"\xff"), probe(b"timeout", b"\\x4")]),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(lines_drawn, max_size=40))
+def test_a_chunk_is_labelled_as_line_by_line(lines):
+    done = run_inprocess("mtaguess", [], feed(*lines))
+    expected = [expected_line(line) for line in lines]
+    assert done.lines == [line for line in expected if line is not None]
+    assert done.status == (1 if None in expected else 0)
+    assert len(done.errors) == expected.count(None)
+
+
+def test_usage_errors_exit_2():
+    done = run_inprocess("mtaguess", ["--nonsense"])
+    assert done.status == 2 and done.stdout == b""
+    assert done.errors[0] == "mtaguess: usage error; the usage is:"
+    assert run_inprocess("mtaguess", ["--awk", "input-file"]).status == 2
+
+
+def test_help_and_version():
+    assert run_inprocess("mtaguess", ["--help"]).stdout.decode() == guess.USAGE
+    done = run_inprocess("mtaguess", ["--version"])
+    assert done.status == 0 and done.stdout.startswith(b"mtaguess ")
+
+
+def test_awk_prints_a_program_that_gawk_runs_to_the_same_labels(tmp_path):
+    program = run("mtaguess", ["--awk"]).stdout
+    assert program.startswith(b"# ") and b"LC_ALL=C" in program
+    texts = b"220 mx ESMTP Sendmail 8.8.8\n220 mx ready 502 unknown\n214 qmail home page: http:" \
+            b"//pobox.com/~djb/qmail.html\n"
+    (tmp_path / "guess.awk").write_bytes(program)
+    awk = subprocess.run(["gawk", "-f", tmp_path / "guess.awk"], input=texts, capture_output=True,
+                         env=dict(os.environ, LC_ALL="C"), check=True)
+    assert awk.stdout == b"sendmail\nnot sure\nqmail\n"
+
+
+def test_in_a_pipe_as_a_real_process():
+    lines = feed(probe(b"ok", QMAIL), probe(b"refused"), probe(b"ok", SENDMAIL))
+    done = pipeline("mtaguess | cut -f1,3", lines)
+    assert (done.status, done.stdout, done.stderr) == (
+        0, b"qmail\tok\nconnection refused\trefused\nsendmail\tok\n", b"")
+
+
+def test_quiet_when_the_reader_goes_away(tmp_path):
+    many = feed(*[probe(b"ok", SENDMAIL)] * 20000)
+    (tmp_path / "probes").write_bytes(many)
+    done = pipeline(f"mtaguess {tmp_path}/probes | head -1; echo ${{PIPESTATUS[0]}} >&2")
+    assert done.stdout == b"sendmail\t" + probe(b"ok", SENDMAIL) + b"\n"
+    assert done.stderr == b"141\n"
+
+
+def test_a_line_comes_out_as_soon_as_it_is_in():
+    process = subprocess.Popen([BIN / "mtaguess"], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    try:
+        for line, label in [(probe(b"ok", QMAIL), b"qmail"), (probe(b"timeout"), b"timed out")]:
+            process.stdin.write(line + b"\n")
+            process.stdin.flush()
+            assert process.stdout.readline() == label + b"\t" + line + b"\n"
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 143
+    finally:
+        process.kill()
+        process.wait()
+
+
+@pytest.mark.timeout(120)
+def test_hostile_patterns_and_texts_stay_linear(tmp_path):
+    (tmp_path / "hostile.awk").write_text(
+        "/(a*)*b/ nested\n/(a|aa)*c/ alternatives\n/(.*)*x$/ dots\n/a{1000}q/ long\n")
+    transcript = b"220 " + b"a" * 100_000 + b"\\r\\n"
+    lines = feed(*[probe(b"ok", transcript)] * 20 + [probe(b"ok", b"220 aab\\r\\n")])
+    done = run("mtaguess", ["-f", tmp_path / "hostile.awk",
+                            "-f", guess.default_patterns()], lines, timeout=100)
+    assert done.status == 0
+    assert [line.split(b"\t")[0] for line in done.lines] == [b"not sure"] * 20 + [b"nested"]
