@@ -243,7 +243,7 @@ class Survey:
         while self.in_flight >= self.concurrency or len(self.slots) >= self.read_ahead:
             await self._wait_for_change()
         self.in_flight += 1
-        task = asyncio.ensure_future(self.router.route(wire))
+        task = asyncio.get_running_loop().create_task(self.router.route(wire))
         task.add_done_callback(self._finished)
         self.slots.append((text, task))
 

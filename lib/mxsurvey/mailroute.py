@@ -86,10 +86,7 @@ class Router:
             if name != dnswire.ROOT and preference < preferences.get(name, 65536):
                 preferences[name] = preference
         self._take_glue(answer, preferences)
-        if len(preferences) == 1:
-            hosts = [await self._host(name) for name in preferences]
-        else:
-            hosts = await asyncio.gather(*(self._host(name) for name in preferences))
+        hosts = await self._hosts_of(preferences)
         routes = sorted((preference, host.text, host.addresses)
                         for preference, host in zip(preferences.values(), hosts)
                         if host.addresses)
@@ -97,6 +94,20 @@ class Router:
             return Outcome(FOUND, [(text, preference, addresses)
                                    for preference, text, addresses in routes])
         return Outcome(_worst(host.failure for host in hosts))
+
+    async def _hosts_of(self, names):
+        """The Exchangers for names, those not yet known looked up at once."""
+        found = {}
+        for name in names:
+            host = self._hosts.get(name)
+            if isinstance(host, Exchanger):
+                found[name] = host
+        missing = [name for name in names if name not in found]
+        if len(missing) == 1:
+            found[missing[0]] = await self._host(missing[0])
+        elif missing:
+            found.update(zip(missing, await asyncio.gather(*map(self._host, missing))))
+        return [found[name] for name in names]
 
     async def _host(self, name):
         """The Exchanger for a name, looked up at most once per run: the
