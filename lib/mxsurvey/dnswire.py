@@ -153,7 +153,8 @@ def _read_records(wire, offset, count):
                 records.append((owner, AAAA, socket.inet_ntop(socket.AF_INET6, wire[offset:data_end])))
             elif rtype == MX and length > 2:
                 preference = _PREFERENCE.unpack_from(wire, offset)[0]
-                records.append((owner, MX, (preference, _read_name(wire, offset + 2)[0])))
+                exchange = _read_name(wire, offset + 2)[0]
+                records.append((owner, MX, (preference, exchange)))
             elif rtype == CNAME:
                 records.append((owner, CNAME, _read_name(wire, offset)[0]))
         offset = data_end
@@ -164,7 +165,7 @@ def _record_types(wire, offset, count):
     """The types of a section's records, and the offset after them."""
     types = set()
     for _ in range(count):
-        _, offset = _read_name(wire, offset)
+        offset = _skip_name(wire, offset)
         rtype, _, _, length = _RR_FIXED.unpack_from(wire, offset)
         types.add(rtype)
         offset += _RR_FIXED.size + length
@@ -201,3 +202,14 @@ def _read_name(wire, offset):
     if len(wire) < offset:
         raise BadMessage("name runs past the end of the message")
     return b"".join(labels).lower() + ROOT, after if after is not None else offset
+
+
+def _skip_name(wire, offset):
+    """The offset after the name written at `offset`."""
+    while True:
+        length = wire[offset]
+        if length >= _POINTER:
+            return offset + 2
+        if length == 0:
+            return offset + 1
+        offset += length + 1
