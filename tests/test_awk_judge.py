@@ -20,7 +20,7 @@ from mxsurvey import patterns, record
 from programs import run
 
 # A failure names the regex and the text; shrinking a batch would take long.
-BATCH = settings(max_examples=25, deadline=None, derandomize=True,
+BATCH = settings(max_examples=40, deadline=None, derandomize=True,
                  phases=[Phase.explicit, Phase.generate],
                  suppress_health_check=[HealthCheck.too_slow,
                                         HealthCheck.function_scoped_fixture,
@@ -122,19 +122,19 @@ def corpus():
     shipped = patterns.read_files([survey_lines.PATTERNS])
     examples = [text.encode() for _, text in survey_lines.examples()]
     texts = list(examples)
-    for _ in range(3000):
+    for _ in range(8000):
         picked = rng.sample(shipped, rng.randint(1, 3))
         fragments = [rendering(p.regex, rng) for p in picked]
         filler = rng.choice([b" ", b" 214-", b"\t", b"", b" 220 mx.example.net "])
         text = filler.join(fragments)
         texts.append(near_miss(text, rng) if rng.random() < 0.4 else text)
-    for _ in range(1500):
+    for _ in range(3000):
         texts.append(near_miss(rng.choice(examples), rng))
-    for _ in range(1000):
+    for _ in range(2000):
         size = rng.choice([0, 1, 5, 40, 300])
         texts.append(bytes(rng.choice([0, 9, 27, 32, 65, 92, 128, 200, 255, rng.randrange(256)])
                            for _ in range(size)).replace(b"\n", b" ").replace(b"\r", b""))
-    for line in survey_lines.smtpprobe_lines(2000, seed=5):
+    for line in survey_lines.smtpprobe_lines(4000, seed=5):
         address, status, transcript = line.split(b"\t")[:3]
         if status == b"ok":
             texts.append(record.transcript_text(transcript))
