@@ -144,6 +144,25 @@ def common_forms(byte):
     return [bytes([byte])]
 
 
+_NOTE = re.compile(rb"\\\[[a-z][a-z0-9_-]*\]")
+
+
+def toward_common_form(field):
+    """A field with the joined text of `field`, without the notes at its end
+    and with bare LF line ends written as CRLF: of the common form, if that
+    is all `field` lacked.  Only a result of the common form is sure to be
+    right (a `\\\\[x]` is not a note, nor a `\\\\n` an LF, but then the
+    result has a `\\\\`, which the common form has not)."""
+    while field.endswith(b"]"):
+        start = field.rfind(b"\\[")
+        if start < 0 or not _NOTE.fullmatch(field, start):
+            break
+        field = field[:start]
+    if b"\\r" not in field:
+        field = field.replace(b"\\n", ESCAPED_LINE_END)
+    return field
+
+
 def transcript_text(field):
     """joined_text(unescape(field)[0]): the text of an escaped transcript as
     awk would see one record.  Raises BadEscape as unescape does."""
