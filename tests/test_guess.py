@@ -125,13 +125,43 @@ def test_files_are_read_in_order_and_a_missing_one_is_named(tmp_path):
     (b"220 mx E\\r\\rxim\\r\\n\\[cut]", b"220 mx Exim"),      # stray CRs, a note
     (b"220 mx Exim\\r\\n\\r\\n", b"220 mx Exim "),           # an empty last line
     (b"220 \\xe9 Exim\\\\\\r\\n", b"220 \xe9 Exim\\"),       # 8 bits, a backslash
+    (b"220 mx Exim\\r\\n\\[timeout]", b"220 mx Exim"),      # notes at the end
+    (b"220 mx Exim\\r\\n\\[cut]\\[closed]", b"220 mx Exim"),
+    (b"220 mx Exim \\\\[cut]", b"220 mx Exim \\[cut]"),    # not a note
 ])
 def test_every_form_of_a_transcript_is_matched_as_its_joined_text(tmp_path, transcript, text):
-    (tmp_path / "end.awk").write_bytes(b"/ Exim$/ Exim at the end\n/Exim/ Exim\n/ $/ space\n")
+    assert record.transcript_text(transcript) == text
+    (tmp_path / "end.awk").write_bytes(
+        b"/ Exim$/ Exim at the end\n/Exim/ Exim\n/ $/ space\n/\\[cut]$/ cut\n")
     expected = patterns.Matcher(patterns.read_files([str(tmp_path / "end.awk")])).first(text)
     done = run_inprocess("mtaguess", ["-f", f"{tmp_path}/end.awk"], feed(probe(b"ok", transcript)))
-    label = {0: b"Exim at the end", 1: b"Exim", 2: b"space", None: b"not sure"}[expected]
+    label = [b"Exim at the end", b"Exim", b"space", b"cut", b"not sure"][
+        -1 if expected is None else expected]
     assert done.lines == [label + b"\t" + probe(b"ok", transcript)]
+
+
+NO_PATTERNS = patterns.Matcher([])
+FIELD_TOKENS = [b"a", b" ", b"]", b"[cut]", b"n", b"r", b"\\\\", b"\\n", b"\\r\\n", b"\\r", b"\\t",
+                b"\\x41", b"\\[cut]", b"\\[timeout]"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(FIELD_TOKENS), max_size=12).map(b"".join))
+def test_a_field_brought_to_the_common_form_keeps_its_text(field):
+    nearest = record.toward_common_form(field)
+    common = NO_PATTERNS.nothing in NO_PATTERNS.match_field(
+        nearest.removesuffix(record.ESCAPED_LINE_END))
+    if common:
+        assert record.transcript_text(nearest) == record.transcript_text(field)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from([b"a", b" ", b"]", b"[cut]", b"n", b"\\n", b"\\t"]), max_size=9),
+       st.lists(st.sampled_from([b"\\[cut]", b"\\[timeout]", b"\\[closed]"]), max_size=2))
+def test_a_field_with_notes_or_bare_line_feeds_is_brought_to_the_common_form(lines, notes):
+    nearest = record.toward_common_form(b"".join(lines + notes))
+    assert NO_PATTERNS.nothing in NO_PATTERNS.match_field(
+        nearest.removesuffix(record.ESCAPED_LINE_END))
 
 
 SHIPPED = patterns.Matcher(patterns.read_files([guess.default_patterns()]))

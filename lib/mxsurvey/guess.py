@@ -130,11 +130,18 @@ class Labeller:
         return list(map(operator.add, map(operator.getitem, rows, firsts), lines))
 
     def match_uncommon(self, fields, found):
-        """Match the joined text of each field that is not of the common form."""
+        """Match each field that is not of the common form: brought to it if
+        it is near (notes at the end, bare LFs), else as its joined text."""
         for index, indexes in enumerate(found):
+            if self.nothing in indexes:
+                continue
+            field = fields[index][record.TRANSCRIPT]
+            nearest = record.toward_common_form(field)
+            if nearest != field:
+                indexes = self.match_field(_without_line_end(nearest))
             if self.nothing not in indexes:
-                text = record.transcript_text(fields[index][record.TRANSCRIPT])
-                found[index] = self.match_text(text)
+                indexes = self.match_text(record.transcript_text(field))
+            found[index] = indexes
 
     def carefully(self, ctx, chunk):
         """The labelled lines of a chunk of (source, lineno, line), naming the
