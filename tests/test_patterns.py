@@ -26,12 +26,14 @@ def error_of(text, source="p.awk"):
 
 def test_a_pattern_line_has_a_regex_a_label_and_where_it_came_from():
     [pattern] = parse("\n# a comment\n  \n/Sendmail/ sendmail\n", "x/pats.awk")
-    assert (pattern.regex, pattern.label, pattern.where) == (b"Sendmail", "sendmail", "x/pats.awk:4")
+    assert (pattern.regex, pattern.label, pattern.where) == (
+        b"Sendmail", "sendmail", "x/pats.awk:4")
 
 
 def test_the_label_is_the_rest_of_the_line_slashes_stars_and_all():
     labels = [p.label for p in parse(
-        "/PC.TCP/ PC/TCP SMTPSRV\n/Mail.Link/ Mail*Link\n/CISCO/ CISCO MultiNet, formerly TGV/MultiNet\n"
+        "/PC.TCP/ PC/TCP SMTPSRV\n/Mail.Link/ Mail*Link\n"
+        "/CISCO/ CISCO MultiNet, formerly TGV/MultiNet\n"
         "/Help/ unknown (Help ... Not recognized)\n/E/ Eureka! Gold\n")]
     assert labels == ["PC/TCP SMTPSRV", "Mail*Link", "CISCO MultiNet, formerly TGV/MultiNet",
                       "unknown (Help ... Not recognized)", "Eureka! Gold"]
