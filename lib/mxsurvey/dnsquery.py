@@ -8,7 +8,10 @@ Timeout.  A truncated response (TC) is asked again over TCP.
 
 The timeout is the same for every query, so deadlines fall due in the order
 they were set: they wait in a queue served by one loop timer, and an answered
-query's deadline is dropped when it comes up rather than searched for.
+query's deadline is dropped when it comes up rather than searched for.  A
+deadline names its query by numbers only (channel, id, the serial number of
+the sending), so an answered query is freed at once; and a tuple of numbers
+is one object fewer for the garbage collector to follow.
 """
 
 import asyncio
@@ -50,14 +53,15 @@ class Server:
 
 
 class _Query:
-    __slots__ = ("qname", "qtype", "wire", "future", "attempt", "channel", "id")
+    __slots__ = ("qname", "qtype", "wire", "future", "attempt", "serial", "channel", "id")
 
 
 class _Channel:
     """One UDP socket and the queries waiting for an answer on it."""
 
-    def __init__(self, family):
+    def __init__(self, family, number):
         self.family = family
+        self.number = number
         self.socket = socket.socket(family, socket.SOCK_DGRAM)
         self.socket.setblocking(False)
         self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, RECEIVE_BUFFER)
@@ -74,20 +78,22 @@ class Resolver:
         self.retries = retries
         self._known = {server.address for server in self.servers}
         self._channels = {}  # family -> [_Channel]
+        self._numbered = []  # every _Channel, by its number
         self._turn = 0
-        self._deadlines = collections.deque()  # (when, query, attempt)
+        self._serial = 0
+        self._deadlines = collections.deque()  # (when, channel number, id, serial)
         self._timer = None
         self._loop = None
         self._tcp_tasks = set()
 
     def close(self):
-        for channels in self._channels.values():
-            for channel in channels:
-                self._loop.remove_reader(channel.socket.fileno())
-                channel.socket.close()
-                for query in channel.pending.values():
-                    query.future.cancel()
+        for channel in self._numbered:
+            self._loop.remove_reader(channel.socket.fileno())
+            channel.socket.close()
+            for query in channel.pending.values():
+                query.future.cancel()
         self._channels.clear()
+        self._numbered.clear()
         for task in list(self._tcp_tasks):
             task.cancel()
         if self._timer:
@@ -137,7 +143,8 @@ class Resolver:
         return channel
 
     def _open_channel(self, family):
-        channel = _Channel(family)
+        channel = _Channel(family, len(self._numbered))
+        self._numbered.append(channel)
         self._loop.add_reader(channel.socket.fileno(), self._receive, channel)
         return channel
 
@@ -151,7 +158,10 @@ class Resolver:
             query.channel.socket.sendto(query.wire, server.address)
         except OSError:
             pass  # a full buffer or an unreachable server: the timeout retries it
-        self._deadlines.append((self._loop.time() + self.timeout, query, query.attempt))
+        self._serial += 1
+        query.serial = self._serial
+        self._deadlines.append(
+            (self._loop.time() + self.timeout, query.channel.number, query.id, query.serial))
         if self._timer is None:
             self._timer = self._loop.call_at(self._deadlines[0][0], self._expire)
 
@@ -188,17 +198,18 @@ class Resolver:
         now = self._loop.time()
         deadlines = self._deadlines
         while deadlines and deadlines[0][0] <= now:
-            _, query, attempt = deadlines.popleft()
-            if query.attempt != attempt or query.channel.pending.get(query.id) is not query:
+            _, number, query_id, serial = deadlines.popleft()
+            pending = self._numbered[number].pending
+            query = pending.get(query_id)
+            if query is None or query.serial != serial:
                 continue  # answered, or sent again since
             if query.future.done():  # its asker was cancelled
-                del query.channel.pending[query.id]
-                continue
-            if attempt < self.retries:
+                del pending[query_id]
+            elif query.attempt < self.retries:
                 query.attempt += 1
                 self._send(query)
             else:
-                del query.channel.pending[query.id]
+                del pending[query_id]
                 query.future.set_exception(Timeout())
         if deadlines and self._timer is None:
             self._timer = self._loop.call_at(deadlines[0][0], self._expire)

@@ -51,32 +51,27 @@ class Outcome:
         self.routes = routes
 
 
-class Exchanger:
-    """A host name's presentation text, its addresses (IPv4 first, each
-    family in numeric order) and, without addresses, why."""
-
-    __slots__ = ("text", "addresses", "failure")
-
-    def __init__(self, text, addresses, failure):
-        self.text = text
-        self.addresses = addresses
-        self.failure = failure
+# An exchanger is a plain tuple, (text, addresses, failure): its name's
+# presentation text, its addresses (IPv4 first, each family in numeric
+# order) as a tuple and, without addresses, why.  A run keeps one for every
+# exchanger it meets, and the garbage collector stops tracking tuples of
+# strings, so they do not slow down every collection as objects would.
 
 
 class Router:
     def __init__(self, resolver, ipv6=False):
         self.resolver = resolver
         self.ipv6 = ipv6
-        self._hosts = {}  # name -> Exchanger, or the task finding it
+        self._hosts = {}  # name -> exchanger, or the future of the lookup finding it
 
     async def route(self, domain):
         """The Outcome for a domain (a lower-case wire-form name)."""
         answer = await self._answer(domain, dnswire.MX)
         if answer.status == _NODATA:
-            host = await self._host(domain)
-            if host.addresses:
-                return Outcome(IMPLICIT, [(host.text, 0, host.addresses)])
-            return Outcome(host.failure)
+            text, addresses, failure = await self._host(domain)
+            if addresses:
+                return Outcome(IMPLICIT, [(text, 0, addresses)])
+            return Outcome(failure)
         if answer.status != FOUND:
             return Outcome(answer.status)
         if answer.values == _NULL_MX:
@@ -87,20 +82,20 @@ class Router:
                 preferences[name] = preference
         self._take_glue(answer, preferences)
         hosts = await self._hosts_of(preferences)
-        routes = sorted((preference, host.text, host.addresses)
-                        for preference, host in zip(preferences.values(), hosts)
-                        if host.addresses)
+        routes = sorted((preference, text, addresses)
+                        for preference, (text, addresses, _) in zip(preferences.values(), hosts)
+                        if addresses)
         if routes:
             return Outcome(FOUND, [(text, preference, addresses)
                                    for preference, text, addresses in routes])
-        return Outcome(_worst(host.failure for host in hosts))
+        return Outcome(_worst(failure for _, _, failure in hosts))
 
     async def _hosts_of(self, names):
-        """The Exchangers for names, those not yet known looked up at once."""
+        """The exchangers for names, those not yet known looked up at once."""
         found = {}
         for name in names:
             host = self._hosts.get(name)
-            if isinstance(host, Exchanger):
+            if isinstance(host, tuple):
                 found[name] = host
         missing = [name for name in names if name not in found]
         if len(missing) == 1:
@@ -110,10 +105,10 @@ class Router:
         return [found[name] for name in names]
 
     async def _host(self, name):
-        """The Exchanger for a name, looked up at most once per run: the
+        """The exchanger for a name, looked up at most once per run: the
         first to ask looks it up, later ones wait for its future."""
         entry = self._hosts.get(name)
-        if isinstance(entry, Exchanger):
+        if isinstance(entry, tuple):
             return entry
         if entry is not None:
             return await entry
@@ -205,9 +200,9 @@ _NO_ANSWER = _Answer(_NODATA)  # AAAA, when not asked for
 
 
 def _exchanger(name, ipv4, ipv6, failure):
-    """An Exchanger with its IPv4 addresses, then IPv6, each in numeric order."""
-    addresses = sorted(set(ipv4), key=_ipv4_key) + sorted(set(ipv6), key=_ipv6_key)
-    return Exchanger(dnswire.name_text(name), addresses, None if addresses else failure)
+    """An exchanger with its IPv4 addresses, then IPv6, each in numeric order."""
+    addresses = tuple(sorted(set(ipv4), key=_ipv4_key) + sorted(set(ipv6), key=_ipv6_key))
+    return dnswire.name_text(name), addresses, None if addresses else failure
 
 
 def _ipv4_key(address):
