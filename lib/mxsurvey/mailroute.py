@@ -120,7 +120,8 @@ class Router:
             future.cancel()
             raise
         self._hosts[name] = host
-        future.set_result(host)
+        if not future.done():  # a waiter cancelled at the end of a run cancels it
+            future.set_result(host)
         return host
 
     def _take_glue(self, answer, exchangers):
