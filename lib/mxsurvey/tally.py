@@ -8,6 +8,11 @@ byte order of the label.
 
 `--counts` counts one field of any input, and prints byte for byte what
 `cut -f N | LC_ALL=C sort | LC_ALL=C uniq -c | LC_ALL=C sort -rn` prints.
+
+`--merge` reads earlier outputs of tally back (reports, or the rows of
+`--counts`) and adds them up, so that a survey split into shards run on
+several machines ends in the report one run would have written; `--diff`
+reads two of them and shows how each row changed.
 It is the fast path: input is read in large blocks, the fields of a block
 are found by one regex scan and counted by Counter, both in C, so no Python
 code runs per line; and a large regular file is cut into ranges of whole
@@ -16,6 +21,7 @@ lines that are counted at once, one process per processor.
 
 import collections
 import contextlib
+import itertools
 import marshal
 import os
 import re
@@ -32,12 +38,19 @@ tally: count the survey's outcomes and the server software found.
 Usage:
   tally [--percent] [FILE...]
   tally --counts [--field=N] [--percent] [FILE...]
+  tally --merge [--percent] [FILE...]
+  tally --diff OLD NEW
   tally (-h | --help | --version)
 
 Options:
   --counts       Count one field of any input, each distinct value once,
                  in the order and layout of the report's rows.
   --field=N      The field --counts counts, from 1 as in cut(1) [default: 1].
+  --merge        Add up earlier outputs of tally, all reports or all rows
+                 of --counts, into what one run over all their input
+                 would have written.
+  --diff         Compare two earlier outputs of tally row by row: each
+                 label's count in OLD, its count in NEW and the change.
   -p, --percent  Add each row's share, as `62.8%`.
   -h, --help     Show this help.
   --version      Show the version.
@@ -75,6 +88,10 @@ def body(args, ctx):
         for _source, stream in cli.open_inputs(ctx, args["FILE"]):
             counts.update(count_field(stream, number))
         ctx.stdout.write(rows(counts, sum(counts.values()) if percent else None))
+    elif args["--merge"]:
+        ctx.stdout.write(merged(ctx, args["FILE"], percent))
+    elif args["--diff"]:
+        ctx.stdout.write(difference(ctx, args["OLD"], args["NEW"]))
     else:
         failures, software = count_outcomes(ctx, args["FILE"])
         ctx.stdout.write(report(failures, software, percent))
@@ -127,15 +144,19 @@ def shown(field):
     return '"' + record.escape(field).decode("ascii") + '"'
 
 
+FAILURES_HEADING = b"Reasons for connection failures:"
+SOFTWARE_HEADING = b"Server software tallies:"
+
+
 def report(failures, software, percent):
     connections = sum(software.values())
     addresses = connections + sum(failures.values())
     return b"".join([
         b"%d addresses\n" % addresses,
         b"%d successful connections\n" % connections,
-        b"\nReasons for connection failures:\n",
+        LF, FAILURES_HEADING, LF,
         rows(failures, addresses if percent else None),
-        b"\nServer software tallies:\n",
+        LF, SOFTWARE_HEADING, LF,
         rows(software, connections if percent else None),
     ])
 
@@ -253,6 +274,164 @@ def through_tab(line, number):
     for _ in range(number):
         position = line.index(TAB, position + 1)
     return line[:position + 1]
+
+
+# --merge and --diff: earlier outputs read back --------------------------------
+
+REPORT, COUNTS = "a report", "rows of --counts"
+NUMBER = rb"(0|[1-9][0-9]{0,18})"  # as %d writes it, and small enough for int()
+REPORT_HEAD = re.compile(
+    NUMBER + rb" addresses\n" + NUMBER + rb" successful connections\n\n"
+    + FAILURES_HEADING + LF)
+ROW = re.compile(rb" *([0-9]{1,19}) ([^\n]*)\n")
+CHANGE_ROW = b"%7d %7d %+7d %s\n"
+
+
+class BadRow(ValueError):
+    """A line that is not a row as tally writes it; says why."""
+
+
+def merged(ctx, paths, percent):
+    """The output one run over all the input of these earlier outputs
+    would have written: a report if they are reports, else rows."""
+    first_of_kind, sections = {}, None
+    for source, stream in cli.open_inputs(ctx, paths):
+        kind, found = read_tallied(ctx, source, stream)
+        if kind is None:
+            continue
+        first_of_kind.setdefault(kind, source)
+        if len(first_of_kind) > 1:
+            raise cli.Fatal(f"{first_of_kind[REPORT]} is {REPORT} and {first_of_kind[COUNTS]} "
+                            f"is {COUNTS}: merge outputs of one kind")
+        if sections is None:
+            sections = found
+        else:
+            for total, more in zip(sections, found):
+                total.update(more)
+    if REPORT in first_of_kind:
+        return report(*sections, percent)
+    counts = sections[0] if sections else collections.Counter()
+    return rows(counts, sum(counts.values()) if percent else None)
+
+
+def difference(ctx, old_path, new_path):
+    """Each row of two earlier outputs of one kind: its count in the old,
+    in the new, and the change; in the new one's order, then the rows the
+    new one lacks in the old one's order."""
+    (old_kind, old), (new_kind, new) = (read_path(ctx, path) for path in (old_path, new_path))
+    if old is None or new is None:  # a file that could not be opened, named
+        return b""
+    if old_kind and new_kind and old_kind != new_kind:
+        raise cli.Fatal(f"{old_path} is {old_kind} and {new_path} is {new_kind}: "
+                        f"compare outputs of one kind")
+    # An empty file is either kind, with no rows.
+    old = old or [collections.Counter() for _ in new]
+    new = new or [collections.Counter() for _ in old]
+    if REPORT not in (old_kind, new_kind):
+        return changed_rows(old[0] if old else {}, new[0] if new else {})
+    (old_failures, old_software), (new_failures, new_software) = old, new
+    old_connections, new_connections = sum(old_software.values()), sum(new_software.values())
+    return b"".join([
+        CHANGE_ROW % total_change(old_connections + sum(old_failures.values()),
+                                  new_connections + sum(new_failures.values()), b"addresses"),
+        CHANGE_ROW % total_change(old_connections, new_connections, b"successful connections"),
+        LF, FAILURES_HEADING, LF,
+        changed_rows(old_failures, new_failures),
+        LF, SOFTWARE_HEADING, LF,
+        changed_rows(old_software, new_software),
+    ])
+
+
+def total_change(old, new, label):
+    return old, new, new - old, label
+
+
+def changed_rows(old, new):
+    def new_order_then_old(label):
+        if label in new:
+            return True, new[label], label
+        return False, old[label], label
+    labels = sorted(old.keys() | new.keys(), key=new_order_then_old, reverse=True)
+    return b"".join(CHANGE_ROW % total_change(old.get(label, 0), new.get(label, 0), label)
+                    for label in labels)
+
+
+def read_path(ctx, path):
+    """(kind, sections) of the earlier output in one file; (None, None) if
+    it cannot be opened."""
+    for source, stream in cli.open_inputs(ctx, [path]):
+        return read_tallied(ctx, source, stream)
+    return None, None
+
+
+def read_tallied(ctx, source, stream):
+    """(kind, sections) of an earlier output of tally: for a report,
+    Counters of its failures and of its software; for rows of --counts,
+    one Counter.  An empty input is of no kind: (None, []).  Malformed
+    lines are named and skipped."""
+    lines = enumerate(stream, 1)
+    head = list(itertools.islice(lines, 4))
+    if not head:
+        return None, []
+    found = REPORT_HEAD.fullmatch(b"".join(line for _, line in head))
+    if not found:
+        counts = collections.Counter()
+        add_rows(ctx, source, itertools.chain(head, lines), counts)
+        return COUNTS, [counts]
+    addresses, connections = int(found[1]), int(found[2])
+    failures, software = collections.Counter(), collections.Counter()
+    bad_before = ctx.bad_input
+    ended, lineno = add_rows(ctx, source, lines, failures, until_empty=True)
+    heading = next(lines, None) if ended else None
+    if heading is None:
+        ctx.bad_line(source, lineno + 1, f'no heading "{SOFTWARE_HEADING.decode()}"')
+    else:
+        if heading[1] != SOFTWARE_HEADING + LF:
+            ctx.bad_line(source, heading[0], f'not the heading "{SOFTWARE_HEADING.decode()}"')
+        add_rows(ctx, source, lines, software)
+    if ctx.bad_input == bad_before:
+        # One report's numbers agree; a report whose rows were skipped cannot.
+        counted = sum(software.values())
+        if counted != connections:
+            ctx.bad_line(source, 2, f"{connections} successful connections, "
+                                    f"but the software rows add up to {counted}")
+        counted += sum(failures.values())
+        if counted != addresses:
+            ctx.bad_line(source, 1, f"{addresses} addresses, but the rows add up to {counted}")
+    return REPORT, [failures, software]
+
+
+def add_rows(ctx, source, lines, counts, until_empty=False):
+    """Add numbered `COUNT LABEL` rows to counts, naming and skipping the
+    malformed ones.  With until_empty, stop after an empty line.  Returns
+    whether it stopped so, and the number of the last line read."""
+    lineno = 0
+    for lineno, line in lines:
+        if until_empty and line == LF:
+            return True, lineno
+        try:
+            count, label = parse_row(line)
+        except BadRow as error:
+            ctx.bad_line(source, lineno, str(error))
+            continue
+        counts[label] += count
+    return False, lineno
+
+
+def parse_row(line):
+    """(count, label) of a row as tally writes it, `%7d %s` and a LF: the
+    label is all that follows the count's one space.  Raises BadRow."""
+    found = ROW.fullmatch(line)
+    if not found:
+        if not line.endswith(LF):
+            raise BadRow("the last line has no LF: is the file cut short?")
+        raise BadRow(f"not a row (COUNT LABEL): {shown(line[:-1][:60])}")
+    count = int(found[1])
+    if count == 0:
+        raise BadRow("a count of 0")
+    if line[:found.start(2)] != b"%7d " % count:
+        raise BadRow(f"the count {shown(found[1])} is not right-aligned in 7 columns")
+    return count, found[2]
 
 
 # Counting a large file in several processes --------------------------------
