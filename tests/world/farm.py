@@ -10,14 +10,16 @@ address with no socket refuses (the kernel answers the SYN with a reset):
     drop        a socket whose accept queue is full and never served, so
                 the kernel drops every SYN and connect() times out
     disconnect  accepts and closes at once
+    drip, flood, tarpit, ...   servers that break the rules (see hostile)
     refuse, hostunreach, netunreach   no socket (routes do the rest)
 
 Usage: python -m world.farm WORLD_DIR PORT SHARD SHARDS
 
 serves the addresses of servers line i for i % SHARDS == SHARD, prints
 `ready PORT` once all listen, and on stopping prints one JSON line of what
-it did.  Exits 3 if some address:PORT was taken, so that the caller can try
-another port.
+it did, with the longest time a connection lasted from accept to close
+(longest_ms).  Exits 3 if some address:PORT was taken, so that the caller
+can try another port.
 """
 
 import asyncio
@@ -26,7 +28,7 @@ import json
 import socket
 import sys
 
-from . import generate, service
+from . import generate, hostile, service
 
 ADDRESS_TAKEN = 3
 OTHER_COMMAND = b"502 Command not implemented\r\n"
@@ -34,17 +36,16 @@ LONGEST_COMMAND = 4096
 BACKLOG = 64
 
 
-class Conversation(asyncio.Protocol):
+class Conversation(service.Connection):
     """A greeting server's side of one connection."""
 
     def __init__(self, server, counts):
+        super().__init__(counts)
         self.server = server
-        self.counts = counts
         self.pending = b""
-        self.transport = None
 
     def connection_made(self, transport):
-        self.transport = transport
+        super().connection_made(transport)
         self.counts["greeted"] += 1
         transport.write(self.server.greeting)
 
@@ -67,16 +68,15 @@ class Conversation(asyncio.Protocol):
             self.transport.close()
 
 
-class Silence(asyncio.Protocol):
-    def __init__(self, counts):
-        counts["silent"] += 1
-
-
-class Hangup(asyncio.Protocol):
-    def __init__(self, counts):
-        self.counts = counts
-
+class Silence(service.Connection):
     def connection_made(self, transport):
+        super().connection_made(transport)
+        self.counts["silent"] += 1
+
+
+class Hangup(service.Connection):
+    def connection_made(self, transport):
+        super().connection_made(transport)
         self.counts["disconnected"] += 1
         transport.close()
 
@@ -96,12 +96,15 @@ def listening_socket(address, port, backlog):
 
 async def serve(servers, port, stop):
     loop = asyncio.get_running_loop()
-    counts = dict.fromkeys(("greeted", "helped", "quit", "silent", "disconnected"), 0)
+    counts = dict.fromkeys(("greeted", "helped", "quit", "silent", "disconnected",
+                            "connections", "longest_ms"), 0)
     factories = {
         generate.GREET: lambda server: lambda: Conversation(server, counts),
         generate.SILENT: lambda server: lambda: Silence(counts),
         "disconnect": lambda server: lambda: Hangup(counts),
     }
+    for behaviour, protocol in hostile.PROTOCOLS.items():
+        factories[behaviour] = lambda server, protocol=protocol: lambda: protocol(server, counts)
     listeners, held = [], []
     try:
         for server in servers:

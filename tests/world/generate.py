@@ -95,8 +95,7 @@ class World:
         for tld, text in zone_files(self.records).items():
             with open(os.path.join(directory, "zones", f"{tld}.zone"), "w") as out:
                 out.write(text)
-        with open(os.path.join(directory, "servers"), "w") as out:
-            out.writelines(f"{server.as_json()}\n" for server in self.servers)
+        write_servers(directory, self.servers)
         failures, labels = self.truth()
         with open(os.path.join(directory, "truth"), "w") as out:
             out.write(format_rows(failures) + format_rows(labels))
@@ -114,6 +113,11 @@ def status_of(behaviour):
         if behaviour in behaviours:
             return status
     raise ValueError(behaviour)
+
+
+def write_servers(directory, servers):
+    with open(os.path.join(directory, "servers"), "w") as out:
+        out.writelines(f"{server.as_json()}\n" for server in servers)
 
 
 def read_servers(directory):
@@ -147,19 +151,19 @@ def make_servers(spec, rng):
         behaviours += [(GREET, label)] * count
     rng.shuffle(behaviours)
     pools = {
-        "hostunreach": _addresses(rng, HOSTUNREACH_OCTETS,
+        "hostunreach": pick_addresses(rng, HOSTUNREACH_OCTETS,
                                   sum(b == "hostunreach" for b, _ in behaviours)),
-        "netunreach": _addresses(rng, NETUNREACH_OCTETS,
+        "netunreach": pick_addresses(rng, NETUNREACH_OCTETS,
                                  sum(b == "netunreach" for b, _ in behaviours)),
     }
-    local = iter(_addresses(rng, LOCAL_OCTETS,
+    local = iter(pick_addresses(rng, LOCAL_OCTETS,
                             sum(b not in pools for b, _ in behaviours)))
     pools = {kind: iter(pool) for kind, pool in pools.items()}
     return [Server(next(pools.get(behaviour, local)), behaviour, label)
             for behaviour, label in behaviours]
 
 
-def _addresses(rng, octets, count):
+def pick_addresses(rng, octets, count):
     """`count` distinct addresses 127.A.B.C, A in `octets`, C never 0 or 255."""
     per_octet = 256 * 254
     picks = rng.sample(range(len(octets) * per_octet), count)

@@ -1,5 +1,6 @@
 """The world's name server and mail server processes, started and stopped
-together: `with Servers(directory, world, private, concurrency) as running`.
+together: `with Servers(directory, world, private, concurrency) as running`
+(with `dns=False`, the mail servers alone).
 
 Each process has a session of its own, so a Ctrl-C meant for the survey
 does not reach it; it stops when its stdin is closed (at the end of the
@@ -21,7 +22,8 @@ FILES_PER_SHARD_SPARE = 512
 SHARED_LOOPBACK_MAX_SHARD = 8000
 PORT_ATTEMPTS = 5
 STOP_WAIT = 10
-SOCKETS_PER_BEHAVIOUR = {generate.GREET: 1, generate.SILENT: 1, "disconnect": 1, generate.DROP: 2}
+NO_SOCKET = ("refuse", "hostunreach", "netunreach")
+SOCKETS_PER_BEHAVIOUR = {generate.DROP: 2, **dict.fromkeys(NO_SOCKET, 0)}  # else 1
 
 
 class WorldError(Exception):
@@ -29,17 +31,18 @@ class WorldError(Exception):
 
 
 class Servers:
-    def __init__(self, directory, world, private, concurrency):
+    def __init__(self, directory, world, private, concurrency, dns=True):
         self.directory = str(directory)
         self.world = world
         self.private = private
         self.concurrency = concurrency   # the probe's connections, to leave room for
+        self.dns = dns
         self.processes = []
         self.summaries = {}              # module -> counts its processes reported, summed
 
     def __enter__(self):
         try:
-            self.dns_port = self.start_responder()
+            self.dns_port = self.start_responder() if self.dns else None
             self.smtp_port, self.shards = self.start_farm()
         except BaseException:
             self.stop()
@@ -88,7 +91,7 @@ class Servers:
     def shard_count(self):
         """Processes enough for the sockets and the probe's connections within
         the open-file limit, and one per processor for a world of thousands."""
-        sockets = sum(SOCKETS_PER_BEHAVIOUR.get(server.behaviour, 0)
+        sockets = sum(SOCKETS_PER_BEHAVIOUR.get(server.behaviour, 1)
                       for server in self.world.servers)
         room = service.raise_open_files() - self.concurrency - FILES_PER_SHARD_SPARE
         if not self.private:
@@ -113,7 +116,8 @@ class Servers:
                 if line.startswith(b"{"):
                     counts = self.summaries.setdefault(module, {})
                     for key, value in json.loads(line).items():
-                        counts[key] = counts.get(key, 0) + value
+                        merge = max if key.startswith("longest") else sum
+                        counts[key] = merge((counts.get(key, 0), value))
             process.stdout.close()
         self.processes = []
 

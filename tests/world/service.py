@@ -8,8 +8,33 @@ import os
 import resource
 import signal
 import sys
+import time
 
 PR_SET_PDEATHSIG = 1
+
+
+class Connection(asyncio.Protocol):
+    """A served connection that counts itself and how long it lasted, from
+    accept to close, the longest in `counts["longest_ms"]`; timers it sets
+    in `timers` end with it."""
+
+    def __init__(self, counts):
+        self.counts = counts
+        self.loop = asyncio.get_running_loop()
+        self.timers = []
+        self.began = None
+        self.transport = None
+
+    def connection_made(self, transport):
+        self.transport = transport
+        self.began = time.monotonic()
+        self.counts["connections"] += 1
+
+    def connection_lost(self, error):
+        for timer in self.timers:
+            timer.cancel()
+        lasted = round(1000 * (time.monotonic() - self.began))
+        self.counts["longest_ms"] = max(self.counts["longest_ms"], lasted)
 
 
 def die_with_parent():
