@@ -17,30 +17,36 @@ import resource
 import socket
 import time
 
-from . import cli, record, smtp
+from . import blocklist, cli, record, smtp
 
 NAME = "smtpprobe"
 
 USAGE = """Connect to mail servers, ask for HELP and record what they say.
 
 Usage:
-  smtpprobe [options] [FILE...]
+  smtpprobe [options] [--exclude FILE]... [FILE...]
   smtpprobe (-h | --help | --version)
 
 Reads lines whose first field is an IPv4 or IPv6 address (mxlookup's output,
 or one address a line) from the FILEs or stdin.  Probes each distinct address
 once: connect, read the greeting, send HELP, read the reply, send QUIT.
 Writes ADDRESS, STATUS, TRANSCRIPT and the input line's other fields, one
-line per address, in the order the exchanges finish.
+line per address, in the order the exchanges finish.  Addresses of the
+blocklist are not probed: their line has the status `excluded`.
 
 Options:
   -p, --port PORT            TCP port to connect to [default: 25].
   -c, --concurrency N        Exchanges in flight at most [default: 200].
-  -r, --rate N               New connections per second at most, 0 for no cap [default: 100].
+  -r, --rate N               New connections per second at most, 0 for no cap [default: 50].
   --connect-timeout SECONDS  Longest wait for a connection [default: 10].
   --read-timeout SECONDS     Longest wait for the next bytes of a reply [default: 10].
   --deadline SECONDS         Longest time for a whole exchange [default: 30].
   --max-bytes N              Most bytes recorded from one server [default: 16384].
+  --exclude FILE             Add the addresses and CIDR blocks of FILE to the blocklist
+                             (repeatable).
+  --blocklist FILE           Start the blocklist from FILE instead of the built-in list of
+                             special-purpose ranges (private, loopback, documentation...);
+                             /dev/null for an empty one.
   -q, --quiet                No summary.
   -h, --help                 Show this text.
   --version                  Show the version.
@@ -67,9 +73,21 @@ def body(args, ctx):
         deadline=cli.float_option(args, "--deadline"),
         max_bytes=cli.int_option(args, "--max-bytes", minimum=1),
     )
+    excluded = load_blocklist(args["--blocklist"], args["--exclude"])
     concurrency = fit_concurrency(ctx, concurrency)
-    survey = Survey(ctx, port, limits, concurrency, rate, quiet=args["--quiet"])
+    survey = Survey(ctx, port, limits, concurrency, rate, excluded, quiet=args["--quiet"])
     cli.run_async(survey.run(args["FILE"]))
+
+
+def load_blocklist(replacement, extras):
+    """The blocklist, whole, before any probing: a bad line is fatal, for a
+    mistyped exclusion must not leave a network exposed."""
+    try:
+        return blocklist.load(replacement, extras)
+    except blocklist.BadEntry as why:
+        raise cli.Fatal(f"{why}") from None
+    except OSError as error:
+        raise cli.Fatal(f"cannot read {error.filename}: {error.strerror}") from None
 
 
 def fit_concurrency(ctx, wanted):
@@ -106,7 +124,8 @@ def parse_address(field):
     """The address named by a first field, as an ipaddress object.
 
     Raises BadAddress for anything that is not one plain address of a host
-    that could run a mail server.
+    that could run a mail server.  An IPv4-mapped IPv6 address is the IPv4
+    address it holds: the same host, probed and checked as such.
     """
     if b"%" in field:
         raise BadAddress(f"zone ids are not allowed: {_quote(field)}")
@@ -117,6 +136,8 @@ def parse_address(field):
             raise BadAddress(
                 f"IPv4 address with leading zeros is ambiguous: {_quote(field)}") from None
         raise BadAddress(f"not an IP address: {_quote(field)}") from None
+    if address.version == 6 and address.ipv4_mapped:
+        address = address.ipv4_mapped
     why = _never_a_server(address)
     if why:
         raise BadAddress(f"{why}: {_quote(field)}")
@@ -151,12 +172,13 @@ class Survey:
     """Probes the addresses of the input, many at a time, and accounts for
     each: one output line per distinct address, counted by status."""
 
-    def __init__(self, ctx, port, limits, concurrency, rate, quiet):
+    def __init__(self, ctx, port, limits, concurrency, rate, excluded, quiet):
         self.ctx = ctx
         self.port = port
         self.limits = limits
         self.slots = asyncio.Semaphore(concurrency)
         self.pace = Pace(rate).wait
+        self.excluded = excluded
         self.quiet = quiet
         self.output = cli.StreamWriter(ctx.stdout)
         self.seen = set()
@@ -200,6 +222,9 @@ class Survey:
             self.duplicates += 1
             return
         self.seen.add(canonical)
+        if address in self.excluded:
+            self._write(canonical, "excluded", b"", rest)
+            return
         await self.slots.acquire()
         self._check()
         family = socket.AF_INET if address.version == 4 else socket.AF_INET6
@@ -210,6 +235,9 @@ class Survey:
 
     async def _probe(self, canonical, family, sockaddr, rest):
         status, transcript = await smtp.exchange(family, sockaddr, self.limits, self.pace)
+        self._write(canonical, status, transcript, rest)
+
+    def _write(self, canonical, status, transcript, rest):
         self.counts[status] += 1
         if self.output.error is None:  # else run() raises it
             self.output.write(

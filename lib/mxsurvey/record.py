@@ -38,6 +38,7 @@ FAILURE_LABELS = {
     "netunreach": "network unreachable",
     "disconnect": "immediate disconnect",
     "error": "other error",
+    "excluded": "excluded",  # on the blocklist: not probed
 }
 STATUSES = (OK, *FAILURE_LABELS)
 

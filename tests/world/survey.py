@@ -35,7 +35,8 @@ class Survey:
         port = [] if servers.smtp_port == 25 else ["--port", str(servers.smtp_port)]
         self.stages = [
             Stage(["mxlookup", "--server", dns, "--failed", self.path("failed")], "domains"),
-            Stage(["smtpprobe", *port, "--concurrency", str(concurrency), "--rate", "0",
+            Stage(["smtpprobe", *port, "--blocklist", "/dev/null",
+                   "--concurrency", str(concurrency), "--rate", "0",
                    "--connect-timeout", f"{timeout:g}", "--read-timeout", f"{timeout:g}"],
                   "addresses"),
             Stage(["mtaguess"], "transcripts"),
