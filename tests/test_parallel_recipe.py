@@ -1,0 +1,148 @@
+"""A survey split into shards across "machines" by GNU parallel, merged by
+tally --merge, against one run over all of it; and the shards themselves.
+
+The machines are this one: parallel reaches them through tests/local-ssh,
+a stand-in for ssh that runs the job here.  The servers are scripted ones
+on loopback, whose answers never change, so the two surveys must agree
+byte for byte.
+"""
+
+import re
+import shutil
+
+import pytest
+
+from programs import CHECKOUT, pipeline, run
+from scripted_smtp import Farm, close_at_once, smtp
+from survey_lines import examples
+
+LOCAL_SSH = CHECKOUT / "tests" / "local-ssh"
+SHARDS = 4
+# Loopback is on the default blocklist, and these servers live there; no
+# rate cap for a few dozen servers of our own.
+PROBE = (
+    "smtpprobe --blocklist /dev/null --rate 0 --quiet --connect-timeout 10 --read-timeout 10")
+
+
+def has_shards():
+    return b"--shard" in run("smtpprobe", ["--help"]).stdout
+
+
+pytestmark = [
+    pytest.mark.skipif(not has_shards(), reason="smtpprobe has no --shard option yet"),
+    pytest.mark.skipif(not shutil.which("parallel"), reason="GNU parallel is not installed"),
+]
+
+
+REPLY_START = re.compile(r" (?=[2-5][0-9][0-9][ -])")
+
+
+def greeting_and_help(text):
+    """The greeting and the HELP reply of a pattern example, or None when
+    its greeting is not one line."""
+    lines = [line.encode() + b"\r\n" for line in REPLY_START.split(text)]
+    if len(lines) < 2 or not lines[0].startswith(b"220 "):
+        return None
+    return lines[0], b"".join(lines[1:])
+
+
+@pytest.fixture(scope="module")
+def survey(tmp_path_factory):
+    """A directory with `addresses` (mxlookup's lines, some addresses more
+    than once) and the farm's port, while servers of many kinds answer."""
+    directory = tmp_path_factory.mktemp("recipe")
+    replies = [found for found in map(greeting_and_help, (text for _, text in examples()))
+               if found]
+    with Farm() as farm:
+        addresses = [farm.serve(smtp(*reply, pause=0)) for reply in replies[:40]]
+        # Some kinds many times, so that counts differ and tie.
+        addresses += [farm.serve(smtp(*replies[n % 3], pause=0)) for n in range(12)]
+        addresses += [farm.unused() for _ in range(9)]
+        addresses += [farm.serve(close_at_once) for _ in range(3)]
+        lines = [f"{address}\tmx{n}.example.net\texample{n}.net\t10"
+                 for n, address in enumerate(addresses)]
+        lines += [f"{address}\tmx.other.net\tother{n}.net\t20"
+                  for n, address in enumerate(addresses[::5])]
+        (directory / "addresses").write_text("".join(line + "\n" for line in lines))
+        yield directory, farm.port
+
+
+def parallel(command, cwd, options=""):
+    """GNU parallel running `command` for shards 1..SHARDS on two "hosts",
+    each job given all of `addresses` on its stdin; the hosts are logged.
+    parallel keeps its files under $HOME and $TMPDIR: the test's own."""
+    log_ssh = cwd / "log-ssh"
+    log_ssh.write_text(f'#!/bin/sh\necho "$*" >> {cwd}/ssh.log\nexec {LOCAL_SSH} "$@"\n')
+    log_ssh.chmod(0o755)
+    return pipeline(
+        f"HOME={cwd} TMPDIR={cwd} parallel --will-cite --ssh {log_ssh} -S 2/alpha,2/beta"
+        f" --pipe --tee {options}"
+        f" '{command}' ::: $(seq {SHARDS}) < addresses",
+        cwd=cwd, timeout=120)
+
+
+def hosts_used(cwd):
+    return sorted({line.split()[0] for line in (cwd / "ssh.log").read_text().splitlines()})
+
+
+@pytest.mark.timeout(180)
+def test_counts_of_shards_merged_are_one_run_byte_for_byte(survey, tmp_path):
+    directory, port = survey
+    shutil.copy(directory / "addresses", tmp_path)
+    single = pipeline(f"{PROBE} --port {port} < addresses | mtaguess | tally --counts",
+                      cwd=tmp_path, timeout=120)
+    assert (single.status, single.stderr) == (0, b"")
+    assert len(single.lines) > 20
+    recipe = parallel(
+        f"{PROBE} --port {port} --shard {{}}/{SHARDS} | mtaguess | tally --counts", tmp_path)
+    assert (recipe.status, recipe.stderr) == (0, b"")
+    merged = pipeline("tally --merge", stdin=recipe.stdout)
+    assert (merged.status, merged.stderr) == (0, b"")
+    assert merged.stdout == single.stdout
+    assert hosts_used(tmp_path) == ["alpha", "beta"]
+
+
+@pytest.mark.timeout(180)
+def test_reports_of_shards_merged_are_one_report_byte_for_byte(survey, tmp_path):
+    directory, port = survey
+    shutil.copy(directory / "addresses", tmp_path)
+    single = pipeline(f"{PROBE} --port {port} < addresses | mtaguess | tally --percent",
+                      cwd=tmp_path, timeout=120)
+    assert (single.status, single.stderr) == (0, b"")
+    result = parallel(f"{PROBE} --port {port} --shard {{}}/{SHARDS} | mtaguess | tally",
+                      tmp_path, options="--results shard{}.report")
+    assert (result.status, result.stderr) == (0, b"")
+    reports = [f"shard{k}.report" for k in range(1, SHARDS + 1)]
+    for report in reports:
+        assert re.match(rb"[0-9]+ addresses\n", (tmp_path / report).read_bytes())
+    merged = pipeline(f"tally --merge --percent {' '.join(reports)}", cwd=tmp_path)
+    assert (merged.status, merged.stderr) == (0, b"")
+    assert merged.stdout == single.stdout
+    assert hosts_used(tmp_path) == ["alpha", "beta"]
+
+
+# The shards themselves -----------------------------------------------------------
+
+def probe_lines(port, cwd, shard=None):
+    option = f" --shard {shard}" if shard else ""
+    result = pipeline(f"{PROBE} --port {port}{option} < addresses", cwd=cwd, timeout=120)
+    assert (result.status, result.stderr) == (0, b"")
+    return result.lines
+
+
+@pytest.mark.timeout(180)
+@pytest.mark.parametrize("count", [1, 3])
+def test_shards_are_disjoint_and_complete(survey, count):
+    directory, port = survey
+    whole = probe_lines(port, directory)
+    parts = [probe_lines(port, directory, f"{k}/{count}") for k in range(1, count + 1)]
+    # Each address in one shard only, and once: its line as in the whole.
+    assert sorted(line for part in parts for line in part) == sorted(whole)
+    if count > 1:
+        assert all(parts), "a shard of this many addresses came out empty"
+
+
+def test_a_shard_out_of_range_is_a_usage_error():
+    for shard in ["0/3", "4/3", "1/0", "x/2", "2"]:
+        result = run("smtpprobe", ["--shard", shard], stdin=b"")
+        assert (result.status, result.stdout) == (2, b""), shard
