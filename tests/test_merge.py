@@ -145,6 +145,7 @@ def test_malformed_reports_are_named(tmp_path):
         head + b"      1 timed out\n\nSoftware:\n      2 sendmail\n",
         head + b"      1 timed out\n",
         head + b"      1 timed out\n\nServer software tallies:\n      2 sendmail\n  oops\n",
+        head,
     ])
     result = run_inprocess("tally", ["--merge", *paths])
     assert result.status == 1
@@ -154,6 +155,7 @@ def test_malformed_reports_are_named(tmp_path):
         f'tally: {paths[2]}:7: not the heading "Server software tallies:"',
         f'tally: {paths[3]}:6: no heading "Server software tallies:"',
         f'tally: {paths[4]}:9: not a row (COUNT LABEL): "  oops"',
+        f'tally: {paths[5]}:5: no heading "Server software tallies:"',
     ]
     assert result.lines == [
         b"12 addresses", b"7 successful connections", b"",

@@ -381,7 +381,7 @@ def read_tallied(ctx, source, stream):
     addresses, connections = int(found[1]), int(found[2])
     failures, software = collections.Counter(), collections.Counter()
     bad_before = ctx.bad_input
-    ended, lineno = add_rows(ctx, source, lines, failures, until_empty=True)
+    ended, lineno = add_rows(ctx, source, lines, failures, until_empty=True, lineno=len(head))
     heading = next(lines, None) if ended else None
     if heading is None:
         ctx.bad_line(source, lineno + 1, f'no heading "{SOFTWARE_HEADING.decode()}"')
@@ -401,11 +401,11 @@ def read_tallied(ctx, source, stream):
     return REPORT, [failures, software]
 
 
-def add_rows(ctx, source, lines, counts, until_empty=False):
+def add_rows(ctx, source, lines, counts, until_empty=False, lineno=0):
     """Add numbered `COUNT LABEL` rows to counts, naming and skipping the
     malformed ones.  With until_empty, stop after an empty line.  Returns
-    whether it stopped so, and the number of the last line read."""
-    lineno = 0
+    whether it stopped so, and the number of the last line read (`lineno`
+    if none was)."""
     for lineno, line in lines:
         if until_empty and line == LF:
             return True, lineno
