@@ -11,7 +11,9 @@ free up, so memory grows with the distinct addresses seen, nothing else.
 
 import asyncio
 import contextlib
+import fcntl
 import ipaddress
+import os
 import re
 import resource
 import socket
@@ -24,7 +26,7 @@ NAME = "smtpprobe"
 USAGE = """Connect to mail servers, ask for HELP and record what they say.
 
 Usage:
-  smtpprobe [options] [--exclude FILE]... [FILE...]
+  smtpprobe [options] [--exclude FILE]... [--skip FILE]... [FILE...]
   smtpprobe (-h | --help | --version)
 
 Reads lines whose first field is an IPv4 or IPv6 address (mxlookup's output,
@@ -47,6 +49,9 @@ Options:
   --blocklist FILE           Start the blocklist from FILE instead of the built-in list of
                              special-purpose ranges (private, loopback, documentation...);
                              /dev/null for an empty one.
+  --skip FILE                Probe no address that has a line in FILE, an earlier output of
+                             smtpprobe, so that `smtpprobe --skip out < in >> out` finishes an
+                             interrupted run (repeatable).
   -q, --quiet                No summary.
   -h, --help                 Show this text.
   --version                  Show the version.
@@ -74,8 +79,12 @@ def body(args, ctx):
         max_bytes=cli.int_option(args, "--max-bytes", minimum=1),
     )
     excluded = load_blocklist(args["--blocklist"], args["--exclude"])
+    finished = set()
+    for path in args["--skip"]:
+        finished |= load_finished(ctx, path)
     concurrency = fit_concurrency(ctx, concurrency)
-    survey = Survey(ctx, port, limits, concurrency, rate, excluded, quiet=args["--quiet"])
+    survey = Survey(ctx, port, limits, concurrency, rate, excluded, finished,
+                    quiet=args["--quiet"])
     cli.run_async(survey.run(args["FILE"]))
 
 
@@ -88,6 +97,56 @@ def load_blocklist(replacement, extras):
         raise cli.Fatal(f"{why}") from None
     except OSError as error:
         raise cli.Fatal(f"cannot read {error.filename}: {error.strerror}") from None
+
+
+# The start of a line of our own output: ADDRESS, TAB, a known STATUS.
+_OUTPUT_LINE = re.compile(rb"([0-9a-f.:]+)\t(?:%s)(?:\t|$)" % b"|".join(
+    status.encode("ascii") for status in record.STATUSES))
+
+
+def load_finished(ctx, path):
+    """The addresses that have a line in `path`, an earlier output.
+
+    A last line without its LF is what a killed run may leave: it is not
+    counted, so its address is probed again.  If our stdout appends to that
+    very file, the piece is cut off first, so the file comes out whole.
+    Any other line that is not ours is fatal: the wrong file was named.
+    """
+    finished = set()
+    try:
+        with open(path, "rb") as file:
+            lineno, tail, size = 0, b"", 0
+            while block := file.read(cli.READ_SIZE * 16):
+                size += len(block)
+                lines = (tail + block).split(b"\n")
+                tail = lines.pop()
+                for line in lines:
+                    lineno += 1
+                    match = _OUTPUT_LINE.match(line)
+                    if not match:
+                        raise cli.Fatal(f"{path}:{lineno}: not a line of smtpprobe's output")
+                    finished.add(match.group(1))
+    except OSError as error:
+        raise cli.Fatal(f"cannot read {path}: {error.strerror}") from None
+    if tail:
+        _drop_cut_line(ctx, path, size - len(tail))
+    return finished
+
+
+def _drop_cut_line(ctx, path, whole):
+    """Cut `path` back to its `whole` first bytes if stdout appends to it."""
+    try:
+        fd = ctx.stdout.fileno()
+        ours = os.path.samestat(os.fstat(fd), os.stat(path))
+        appending = fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_APPEND
+    except (OSError, ValueError):  # no file behind stdout (tests in-process)
+        ours = appending = False
+    if ours and appending:
+        os.ftruncate(fd, whole)
+        ctx.say(f"{path}: its last line was cut short: removed, and its address "
+                "is probed again")
+    else:
+        ctx.say(f"warning: {path}: its last line was cut short: its address is probed again")
 
 
 def fit_concurrency(ctx, wanted):
@@ -172,13 +231,15 @@ class Survey:
     """Probes the addresses of the input, many at a time, and accounts for
     each: one output line per distinct address, counted by status."""
 
-    def __init__(self, ctx, port, limits, concurrency, rate, excluded, quiet):
+    def __init__(self, ctx, port, limits, concurrency, rate, excluded, finished, quiet):
         self.ctx = ctx
         self.port = port
         self.limits = limits
         self.slots = asyncio.Semaphore(concurrency)
         self.pace = Pace(rate).wait
         self.excluded = excluded
+        self.finished = finished  # by an earlier run (--skip)
+        self.skipped = 0
         self.quiet = quiet
         self.output = cli.StreamWriter(ctx.stdout)
         self.seen = set()
@@ -218,6 +279,9 @@ class Survey:
 
     async def _start(self, address, rest):
         canonical = str(address).encode("ascii")
+        if canonical in self.finished:
+            self.skipped += 1
+            return
         if canonical in self.seen:
             self.duplicates += 1
             return
@@ -270,7 +334,7 @@ class Survey:
         probed = sum(self.counts.values())
         elapsed = time.monotonic() - self.started
         self.ctx.say(f"{probed} probed: {counts}; {self.duplicates} duplicates, "
-                     f"{self.ctx.bad_input} rejected; {elapsed:.1f} s")
+                     f"{self.ctx.bad_input} rejected, {self.skipped} skipped; {elapsed:.1f} s")
 
 
 _STATUS_BYTES = {status: status.encode("ascii") for status in record.STATUSES}
