@@ -1,5 +1,6 @@
 """A survey split into shards across "machines" by GNU parallel, merged by
-tally --merge, against one run over all of it; and the shards themselves.
+tally --merge, against one run over all of it.  (The shards themselves are
+tested in test_shard.py.)
 
 The machines are this one: parallel reaches them through tests/local-ssh,
 a stand-in for ssh that runs the job here.  The servers are scripted ones
@@ -120,29 +121,3 @@ def test_reports_of_shards_merged_are_one_report_byte_for_byte(survey, tmp_path)
     assert merged.stdout == single.stdout
     assert hosts_used(tmp_path) == ["alpha", "beta"]
 
-
-# The shards themselves -----------------------------------------------------------
-
-def probe_lines(port, cwd, shard=None):
-    option = f" --shard {shard}" if shard else ""
-    result = pipeline(f"{PROBE} --port {port}{option} < addresses", cwd=cwd, timeout=120)
-    assert (result.status, result.stderr) == (0, b"")
-    return result.lines
-
-
-@pytest.mark.timeout(180)
-@pytest.mark.parametrize("count", [1, 3])
-def test_shards_are_disjoint_and_complete(survey, count):
-    directory, port = survey
-    whole = probe_lines(port, directory)
-    parts = [probe_lines(port, directory, f"{k}/{count}") for k in range(1, count + 1)]
-    # Each address in one shard only, and once: its line as in the whole.
-    assert sorted(line for part in parts for line in part) == sorted(whole)
-    if count > 1:
-        assert all(parts), "a shard of this many addresses came out empty"
-
-
-def test_a_shard_out_of_range_is_a_usage_error():
-    for shard in ["0/3", "4/3", "1/0", "x/2", "2"]:
-        result = run("smtpprobe", ["--shard", shard], stdin=b"")
-        assert (result.status, result.stdout) == (2, b""), shard
