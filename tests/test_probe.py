@@ -27,7 +27,7 @@ SHORT = ["--connect-timeout", "0.5", "--read-timeout", "0.5", "--deadline", "3",
 SUMMARY = re.compile(
     r"smtpprobe: (\d+) probed: (\d+) ok, (\d+) timeout, (\d+) refused, (\d+) hostunreach, "
     r"(\d+) netunreach, (\d+) disconnect, (\d+) error, (\d+) excluded; (\d+) duplicates, "
-    r"(\d+) rejected, (\d+) skipped; "
+    r"(\d+) rejected, (\d+) skipped, (\d+) other shards; "
     r"\d+\.\d s$")
 
 
@@ -124,7 +124,7 @@ def test_every_status_loopback_can_give(farm):
         closer: ("disconnect", b"", ("closed",), []),
         resetter: ("disconnect", b"", ("reset",), []),
     }
-    assert summary(result) == [6, 1, 2, 1, 0, 0, 2, 0, 0, 0, 0, 0]
+    assert summary(result) == [6, 1, 2, 1, 0, 0, 2, 0, 0, 0, 0, 0, 0]
 
 
 def test_notes_say_how_an_exchange_ended_early(farm):
@@ -243,7 +243,7 @@ def test_each_distinct_address_is_probed_once(farm):
     assert found[server][3] == ["mx1", "one.example", "10"]  # the first line's fields
     assert farm.heard[server] == [[HELP, QUIT]]
     assert farm.heard[six] == [[HELP, QUIT]]
-    assert summary(result) == [2, 2, 0, 0, 0, 0, 0, 0, 0, 4, 0, 0]
+    assert summary(result) == [2, 2, 0, 0, 0, 0, 0, 0, 0, 4, 0, 0, 0]
 
 
 def test_the_other_fields_pass_through_unchanged(farm):
@@ -286,7 +286,7 @@ def test_bad_lines_are_named_and_skipped(farm):
     assert result.status == 1
     assert list(records(result)) == [server]
     assert result.errors[:-1] == [f"smtpprobe: stdin:{n}: {why}" for n, (_, why) in bad.items()]
-    assert summary(result) == [1, 1, 0, 0, 0, 0, 0, 0, 0, 1, len(bad), 0]
+    assert summary(result) == [1, 1, 0, 0, 0, 0, 0, 0, 0, 1, len(bad), 0, 0]
 
 
 def test_files_named_as_arguments(farm, tmp_path):
@@ -307,7 +307,8 @@ def test_quiet_has_no_summary(farm):
 
 @pytest.mark.parametrize("option, value", [
     ("--port", "0"), ("--port", "65536"), ("--concurrency", "0"), ("--rate", "-1"),
-    ("--read-timeout", "soon"), ("--max-bytes", "0")])
+    ("--read-timeout", "soon"), ("--max-bytes", "0"), ("--shard", "0/2"), ("--shard", "3/2"),
+    ("--shard", "1/0"), ("--shard", "1"), ("--shard", "-1/2")])
 def test_bad_option_values(option, value):
     result = run_inprocess("smtpprobe", [option, value])
     assert result.status == 2

@@ -12,6 +12,7 @@ free up, so memory grows with the distinct addresses seen, nothing else.
 import asyncio
 import contextlib
 import fcntl
+import hashlib
 import ipaddress
 import os
 import re
@@ -52,6 +53,8 @@ Options:
   --skip FILE                Probe no address that has a line in FILE, an earlier output of
                              smtpprobe, so that `smtpprobe --skip out < in >> out` finishes an
                              interrupted run (repeatable).
+  --shard K/N                Probe only the K-th of N disjoint parts of the input, each
+                             address in the part a hash of it picks (1 <= K <= N).
   -q, --quiet                No summary.
   -h, --help                 Show this text.
   --version                  Show the version.
@@ -78,14 +81,37 @@ def body(args, ctx):
         deadline=cli.float_option(args, "--deadline"),
         max_bytes=cli.int_option(args, "--max-bytes", minimum=1),
     )
+    shard = parse_shard(args["--shard"])
     excluded = load_blocklist(args["--blocklist"], args["--exclude"])
     finished = set()
     for path in args["--skip"]:
         finished |= load_finished(ctx, path)
     concurrency = fit_concurrency(ctx, concurrency)
-    survey = Survey(ctx, port, limits, concurrency, rate, excluded, finished,
+    survey = Survey(ctx, port, limits, concurrency, rate, excluded, finished, shard,
                     quiet=args["--quiet"])
     cli.run_async(survey.run(args["FILE"]))
+
+
+_SHARD = re.compile(r"([0-9]+)/([0-9]+)")
+
+
+def parse_shard(text):
+    """(K, N) from `K/N`, or None for no --shard."""
+    if text is None:
+        return None
+    match = _SHARD.fullmatch(text)
+    if not match or not 1 <= int(match.group(1)) <= int(match.group(2)):
+        raise cli.UsageError(f"--shard takes K/N with 1 <= K <= N, not {text!r}")
+    return int(match.group(1)), int(match.group(2))
+
+
+def shard_of(canonical, count):
+    """Which of `count` shards an address (its canonical text) belongs to,
+    from 1: its SHA-256's first 8 bytes, as a big-endian number, modulo
+    `count`, plus one.  Stable across runs, machines and versions, and the
+    same however the input is ordered or split."""
+    digest = hashlib.sha256(canonical).digest()
+    return int.from_bytes(digest[:8], "big") % count + 1
 
 
 def load_blocklist(replacement, extras):
@@ -231,7 +257,7 @@ class Survey:
     """Probes the addresses of the input, many at a time, and accounts for
     each: one output line per distinct address, counted by status."""
 
-    def __init__(self, ctx, port, limits, concurrency, rate, excluded, finished, quiet):
+    def __init__(self, ctx, port, limits, concurrency, rate, excluded, finished, shard, quiet):
         self.ctx = ctx
         self.port = port
         self.limits = limits
@@ -240,6 +266,8 @@ class Survey:
         self.excluded = excluded
         self.finished = finished  # by an earlier run (--skip)
         self.skipped = 0
+        self.shard = shard  # (K, N): probe the K-th of N parts only
+        self.other_shards = 0
         self.quiet = quiet
         self.output = cli.StreamWriter(ctx.stdout)
         self.seen = set()
@@ -279,6 +307,9 @@ class Survey:
 
     async def _start(self, address, rest):
         canonical = str(address).encode("ascii")
+        if self.shard and shard_of(canonical, self.shard[1]) != self.shard[0]:
+            self.other_shards += 1
+            return
         if canonical in self.finished:
             self.skipped += 1
             return
@@ -334,7 +365,8 @@ class Survey:
         probed = sum(self.counts.values())
         elapsed = time.monotonic() - self.started
         self.ctx.say(f"{probed} probed: {counts}; {self.duplicates} duplicates, "
-                     f"{self.ctx.bad_input} rejected, {self.skipped} skipped; {elapsed:.1f} s")
+                     f"{self.ctx.bad_input} rejected, {self.skipped} skipped, "
+                     f"{self.other_shards} other shards; {elapsed:.1f} s")
 
 
 _STATUS_BYTES = {status: status.encode("ascii") for status in record.STATUSES}
