@@ -19,7 +19,7 @@ import dns.exception
 import dns.name
 import dns.resolver
 
-from . import cli, dnsquery, dnswire, mailroute
+from . import cli, dnsquery, dnswire, mailroute, progress
 
 NAME = "mxlookup"
 
@@ -43,7 +43,8 @@ Options:
   -t, --timeout SECONDS     Wait this long for each answer before retrying [default: 2].
   -r, --retries N           Retries of an unanswered query [default: 2].
   -f, --failed FILE         Write DOMAIN<TAB>REASON for every domain without an address to FILE.
-  -q, --quiet               No summary.
+  --progress                Show progress on stderr even when it is not a terminal.
+  -q, --quiet               No progress line and no summary.
   -h, --help                Show this help.
   --version                 Show the version.
 """
@@ -75,6 +76,7 @@ def body(args, ctx):
     timeout = cli.float_option(args, "--timeout", minimum=0.001)
     retries = cli.int_option(args, "--retries", minimum=0)
     servers = parse_servers(args["--server"]) if args["--server"] else system_servers()
+    shown = progress.for_run(ctx, args, args["FILE"])
     failed = None
     if args["--failed"]:
         try:
@@ -83,7 +85,8 @@ def body(args, ctx):
             raise cli.Fatal(f"cannot open {args['--failed']}: {error.strerror}") from None
     try:
         survey = Survey(ctx, servers, timeout, retries, concurrency,
-                        every=args["--all"], ipv6=args["--ipv6"], failed=failed)
+                        every=args["--all"], ipv6=args["--ipv6"], failed=failed,
+                        progress=shown)
         cli.run_async(survey.run(args["FILE"], quiet=args["--quiet"]))
     finally:
         if failed:
@@ -195,7 +198,8 @@ def system_servers():
 class Survey:
     """Domains in flight, written in input order as they finish."""
 
-    def __init__(self, ctx, servers, timeout, retries, concurrency, every, ipv6, failed):
+    def __init__(self, ctx, servers, timeout, retries, concurrency, every, ipv6, failed,
+                 progress):
         self.ctx = ctx
         self.resolver = dnsquery.Resolver(servers, timeout, retries)
         self.router = mailroute.Router(self.resolver, ipv6)
@@ -211,10 +215,12 @@ class Survey:
         self.changed = asyncio.Event()  # a domain finished
         self.error = None  # raised in the main task: a failed write, or a bug
         self.closed = False
+        self.progress = progress
 
     async def run(self, paths, quiet):
         started = time.monotonic()
         broken_pipe = False
+        self.progress.start(lambda: self.in_flight)
         try:
             async for source, lineno, line in cli.async_numbered_lines(self.ctx, paths):
                 try:
@@ -222,9 +228,12 @@ class Survey:
                 except BadName as error:
                     self.counts["bad"] += 1
                     self.ctx.bad_line(source, lineno, str(error))
+                    self.progress.add()
                     continue
                 if domain:
                     await self._add(*domain)
+                else:  # blank or a comment
+                    self.progress.add()
             while self.slots:
                 await self._wait_for_change()
             self._flush()
@@ -234,6 +243,7 @@ class Survey:
         finally:
             self._close()
             self.resolver.close()
+            self.progress.stop()
             if not quiet and not broken_pipe:
                 self.ctx.say(self._summary(time.monotonic() - started))
 
@@ -267,6 +277,7 @@ class Survey:
         try:
             outcome = task.result()
             self.counts[outcome.status] += 1
+            self.progress.add()
             for line in self._lines(text, outcome):
                 self.out.write(line)
             if self.failed and outcome.status in mailroute.FAILURES:

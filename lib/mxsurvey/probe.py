@@ -20,7 +20,7 @@ import resource
 import socket
 import time
 
-from . import blocklist, cli, record, smtp
+from . import blocklist, cli, progress, record, smtp
 
 NAME = "smtpprobe"
 
@@ -55,7 +55,8 @@ Options:
                              interrupted run (repeatable).
   --shard K/N                Probe only the K-th of N disjoint parts of the input, each
                              address in the part a hash of it picks (1 <= K <= N).
-  -q, --quiet                No summary.
+  --progress                 Show progress on stderr even when it is not a terminal.
+  -q, --quiet                No progress line and no summary.
   -h, --help                 Show this text.
   --version                  Show the version.
 """
@@ -86,8 +87,9 @@ def body(args, ctx):
     finished = set()
     for path in args["--skip"]:
         finished |= load_finished(ctx, path)
+    shown = progress.for_run(ctx, args, args["FILE"])
     concurrency = fit_concurrency(ctx, concurrency)
-    survey = Survey(ctx, port, limits, concurrency, rate, excluded, finished, shard,
+    survey = Survey(ctx, port, limits, concurrency, rate, excluded, finished, shard, shown,
                     quiet=args["--quiet"])
     cli.run_async(survey.run(args["FILE"]))
 
@@ -257,7 +259,8 @@ class Survey:
     """Probes the addresses of the input, many at a time, and accounts for
     each: one output line per distinct address, counted by status."""
 
-    def __init__(self, ctx, port, limits, concurrency, rate, excluded, finished, shard, quiet):
+    def __init__(self, ctx, port, limits, concurrency, rate, excluded, finished, shard, progress,
+                 quiet):
         self.ctx = ctx
         self.port = port
         self.limits = limits
@@ -268,6 +271,7 @@ class Survey:
         self.skipped = 0
         self.shard = shard  # (K, N): probe the K-th of N parts only
         self.other_shards = 0
+        self.progress = progress
         self.quiet = quiet
         self.output = cli.StreamWriter(ctx.stdout)
         self.seen = set()
@@ -278,16 +282,19 @@ class Survey:
         self.started = time.monotonic()
 
     async def run(self, paths):
+        self.progress.start(lambda: len(self.running))
         try:
             await self._probe_all(paths)
         except asyncio.CancelledError:  # SIGINT or SIGTERM: keep what is finished
             await self._stop()
             with contextlib.suppress(OSError):
                 self.output.flush()
+            self.progress.stop()
             self._summarize()
             raise
         finally:
             await self._stop()  # after an error: close what is still open
+            self.progress.stop()
         self._summarize()
 
     async def _probe_all(self, paths):
@@ -298,6 +305,7 @@ class Survey:
                     address = parse_address(first)
                 except BadAddress as why:
                     self.ctx.bad_line(source, lineno, str(why))
+                    self.progress.add()
                     continue
                 await self._start(address, tab + rest)
         while self.running:
@@ -309,12 +317,15 @@ class Survey:
         canonical = str(address).encode("ascii")
         if self.shard and shard_of(canonical, self.shard[1]) != self.shard[0]:
             self.other_shards += 1
+            self.progress.add()
             return
         if canonical in self.finished:
             self.skipped += 1
+            self.progress.add()
             return
         if canonical in self.seen:
             self.duplicates += 1
+            self.progress.add()
             return
         self.seen.add(canonical)
         if address in self.excluded:
@@ -334,6 +345,7 @@ class Survey:
 
     def _write(self, canonical, status, transcript, rest):
         self.counts[status] += 1
+        self.progress.add()
         if self.output.error is None:  # else run() raises it
             self.output.write(
                 b"%s\t%s\t%s%s\n" % (canonical, _STATUS_BYTES[status], transcript, rest))
