@@ -56,3 +56,10 @@ def test_the_man_page_renders_without_warnings(program):
         ["groff", "-man", "-Tutf8", "-ww", "-z", str(CHECKOUT / "man" / f"{program}.1")],
         capture_output=True, text=True, check=True)
     assert rendered.stderr == ""
+
+
+@pytest.mark.parametrize("program", sorted(MODULES))
+def test_the_man_page_names_the_version_of_the_program(program):
+    from mxsurvey import __version__
+    title = man_text(program).splitlines()[0]
+    assert f'"mxsurvey {__version__}"' in title, title

@@ -17,7 +17,7 @@ USAGE = """\
 mtaguess: guess the mail server software from each smtpprobe line.
 
 Usage:
-  mtaguess [--explain] [-f FILE]... [<file>...]
+  mtaguess [--explain] [-f FILE]... [FILE...]
   mtaguess --awk [-f FILE]...
   mtaguess (-h | --help | --version)
 
@@ -57,7 +57,7 @@ def body(args, ctx):
         matcher = patterns.Matcher(pattern_list)
     except patterns.PatternError as error:
         raise cli.Fatal(str(error)) from None
-    label_lines(ctx, args["<file>"], matcher, args["--explain"])
+    label_lines(ctx, args["FILE"], matcher, args["--explain"])
 
 
 def label_lines(ctx, paths, matcher, explain):

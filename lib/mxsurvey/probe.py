@@ -24,7 +24,8 @@ from . import blocklist, cli, progress, record, smtp
 
 NAME = "smtpprobe"
 
-USAGE = """Connect to mail servers, ask for HELP and record what they say.
+USAGE = """\
+smtpprobe: connect to mail servers, ask for HELP and record what they say.
 
 Usage:
   smtpprobe [options] [--exclude FILE]... [--skip FILE]... [FILE...]
