@@ -7,6 +7,7 @@ import platform
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 
@@ -15,6 +16,7 @@ CHECKOUT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # switch of interpreter, whose extra exec would weigh on short runs.
 PYTHON = sys.executable
 C_LOCALE = dict(os.environ, LC_ALL="C")
+TIME = "/usr/bin/time"   # GNU time: the peak memory of what it runs
 
 
 def program(name, *args):
@@ -34,20 +36,24 @@ class Run:
 
 def run(argv, stdin=None, stdout=None, env=None):
     """Run argv once, input from the file `stdin`, output to the file
-    `stdout` (or nowhere); raise if it fails."""
-    with open(stdin or os.devnull, "rb") as source, \
+    `stdout` (or nowhere); raise if it fails.
+
+    GNU time starts the command and tells its peak memory: a process
+    started by this one directly would inherit this one's (the kernel
+    carries the peak of the starting process's memory over to exec).
+    """
+    with tempfile.NamedTemporaryFile("r") as usage, open(stdin or os.devnull, "rb") as source, \
             open(stdout or os.devnull, "wb") as sink:
         start = time.monotonic()
-        process = subprocess.Popen(argv, stdin=source, stdout=sink,
-                                   stderr=subprocess.PIPE, env=env)
-        said = process.stderr.read()
-        _, status, usage = os.wait4(process.pid, 0)
+        done = subprocess.run([TIME, "-f", "%M %U %S", "-o", usage.name, *map(str, argv)],
+                              stdin=source, stdout=sink, stderr=subprocess.PIPE, env=env)
         wall = time.monotonic() - start
-        process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
-        raise RuntimeError(f"{' '.join(argv)[:200]} exited {process.returncode}: "
-                           f"{said.decode(errors='replace')[-400:]}")
-    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss)
+        said = usage.read().split()
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(map(str, argv))[:200]} exited {done.returncode}: "
+                           f"{done.stderr.decode(errors='replace')[-400:]}")
+    peak_kib, user, system = int(said[-3]), float(said[-2]), float(said[-1])
+    return Run(wall, user + system, peak_kib)
 
 
 def median_of(runs, argv, **how):
