@@ -23,8 +23,12 @@ demo-small: all
 	$(PYTHON) tools/demo --small $(DEMO_ARGS)
 
 test: all
-	tools/debian-packages gawk mawk nsd parallel iproute2
+	tools/debian-packages gawk mawk nsd parallel iproute2 adns-tools nmap time
 	PATH="$(CURDIR)/bin:$$PATH" $(PYTHON) -m pytest $(PYTEST_ARGS) tests
+
+bench: all
+	tools/debian-packages gawk mawk nsd adns-tools nmap time iproute2
+	$(PYTHON) -m bench $(BENCH_ARGS)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/mxsurvey \
