@@ -12,33 +12,29 @@ import pytest
 from programs import CHECKOUT
 
 
-def processes_in_group(group):
-    found = []
+def proc_files(name):
+    """(pid, contents of /proc/PID/NAME) of every process still there."""
     for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as stat:
-                fields = stat.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[2]) == group and fields[0] != "Z":
-            found.append(int(entry))
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/{name}", "rb") as file:
+                    yield int(entry), file.read()
+            except OSError:
+                continue
+
+
+def processes_in_group(group):
+    """The live (not zombie) processes of a process group."""
+    found = []
+    for pid, stat in proc_files("stat"):
+        state, _parent, process_group = stat.rsplit(b")", 1)[1].split()[:3]
+        if int(process_group) == group and state != b"Z":
+            found.append(pid)
     return found
 
 
 def processes_naming(text):
-    found = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/cmdline", "rb") as cmdline:
-                if text.encode() in cmdline.read():
-                    found.append(int(entry))
-        except OSError:
-            continue
-    return found
+    return [pid for pid, cmdline in proc_files("cmdline") if text.encode() in cmdline]
 
 
 @pytest.mark.timeout(120)
