@@ -69,10 +69,8 @@ def label_lines(ctx, paths, matcher, explain):
         labelled = labeller.chunk([line for _, _, line in chunk])
         if labelled is None:
             labelled = labeller.carefully(ctx, chunk)
-        if labelled:
-            labelled.append(b"")
-            ctx.stdout.write(record.LF.join(labelled))
-            ctx.stdout.flush()
+        ctx.stdout.write(labelled)
+        ctx.stdout.flush()
 
 
 _split_fields = operator.methodcaller("split", record.TAB, record.TRANSCRIPT + 1)
@@ -113,7 +111,8 @@ class Labeller:
         self.match_field = matcher.match_field
 
     def chunk(self, lines):
-        """The labelled lines, or None if some line is not well-formed."""
+        """The labelled lines, as one string, or None if some line is not
+        well-formed."""
         fields = list(map(_split_fields, lines))
         if min(map(len, fields)) <= record.TRANSCRIPT:
             return None
@@ -126,8 +125,10 @@ class Labeller:
                 self.match_uncommon(fields, found)
             except record.BadEscape:
                 return None
-        firsts = map(min, found)
-        return list(map(operator.add, map(operator.getitem, rows, firsts), lines))
+        prefixes = map(operator.getitem, rows, map(min, found))
+        # Joined once per chunk, not concatenated per line.
+        return b"".join(itertools.chain.from_iterable(
+            zip(prefixes, lines, itertools.repeat(record.LF))))
 
     def match_uncommon(self, fields, found):
         """Match each field that is not of the common form: brought to it if
@@ -144,8 +145,8 @@ class Labeller:
             found[index] = indexes
 
     def carefully(self, ctx, chunk):
-        """The labelled lines of a chunk of (source, lineno, line), naming the
-        bad ones on stderr and leaving them out."""
+        """The labelled lines of a chunk of (source, lineno, line), as one
+        string, naming the bad ones on stderr and leaving them out."""
         labelled = []
         for source, lineno, line in chunk:
             fields = line.split(record.TAB, record.TRANSCRIPT + 1)
@@ -162,5 +163,5 @@ class Labeller:
             except record.BadEscape as error:
                 ctx.bad_line(source, lineno, f"transcript: {error}")
                 continue
-            labelled.append(row[min(self.match_text(text))] + line)
-        return labelled
+            labelled.append(row[min(self.match_text(text))] + line + record.LF)
+        return b"".join(labelled)
