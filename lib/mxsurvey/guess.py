@@ -106,7 +106,10 @@ class Labeller:
         self.rows[record.OK.encode()] = [
             prefix(pattern.label, pattern.where.encode("utf-8", "backslashreplace"))
             for pattern in matcher.patterns] + [prefix(patterns.NOT_SURE)]
-        self.nothing = matcher.nothing
+        # The index match_field finds in every field of the common form.  It
+        # is also the index of `not sure` in a row, so that such a field that
+        # no pattern matches is labelled `not sure` by its smallest index.
+        self.common_form = matcher.nothing
         self.match_text = matcher.match_text
         self.match_field = matcher.match_field
 
@@ -120,7 +123,7 @@ class Labeller:
         if None in rows:
             return None
         found = list(map(self.match_field, map(_without_line_end, map(_transcript, fields))))
-        if not all(map(operator.contains, found, itertools.repeat(self.nothing))):
+        if not all(map(operator.contains, found, itertools.repeat(self.common_form))):
             try:
                 self.match_uncommon(fields, found)
             except record.BadEscape:
@@ -134,13 +137,13 @@ class Labeller:
         """Match each field that is not of the common form: brought to it if
         it is near (notes at the end, bare LFs), else as its joined text."""
         for index, indexes in enumerate(found):
-            if self.nothing in indexes:
+            if self.common_form in indexes:
                 continue
             field = fields[index][record.TRANSCRIPT]
             nearest = record.toward_common_form(field)
             if nearest != field:
                 indexes = self.match_field(_without_line_end(nearest))
-            if self.nothing not in indexes:
+            if self.common_form not in indexes:
                 indexes = self.match_text(record.transcript_text(field))
             found[index] = indexes
 

@@ -1,0 +1,294 @@
+"""The translation of POSIX awk extended regular expressions into RE2 syntax.
+
+A pattern file's regex is matched anywhere in a host's text with bytes as
+characters (awk under LC_ALL=C).  It is translated into RE2 syntax for
+Latin-1 encoding (OPTIONS), so that a character is a byte: for a joined text
+(text_element), or for a transcript field of the common form
+(field_element, record.common_forms), which is then matched as it stands,
+without being unescaped and joined first.
+
+Where the awks and POSIX leave a construct open, the translation follows
+gawk's reading of it (`*` at the start of a regex is a literal, `()`
+matches the empty string); where no reading is safe (a repetition of `^` or
+`$`, an escape such as `\\y` that gawk and mawk read differently) the
+regex is refused, so that a pattern file means the same to mtaguess and to
+every awk.
+"""
+
+import re
+
+import re2
+
+from . import record
+
+# The RE2 options the translation is written for: bytes as characters, `.`
+# across every byte; errors raised to the caller, not logged by RE2 itself;
+# room for large pattern lists.
+OPTIONS = re2.Options()
+OPTIONS.encoding = re2.Options.Encoding.LATIN1
+OPTIONS.dot_nl = True
+OPTIONS.log_errors = False
+OPTIONS.max_mem = 64 << 20
+
+
+class RegexError(ValueError):
+    """An awk regex that cannot be translated faithfully."""
+
+
+# awk's escapes, which stand for one byte in a regex as in a string; `\b` is
+# a backspace in awk, not a word boundary.
+_AWK_ESCAPES = {
+    ord("\\"): 0x5C, ord("/"): 0x2F, ord('"'): 0x22, ord("a"): 0x07, ord("b"): 0x08,
+    ord("f"): 0x0C, ord("n"): 0x0A, ord("r"): 0x0D, ord("t"): 0x09, ord("v"): 0x0B,
+}
+_OCTAL = b"01234567"
+_REPEAT_MAX = 1000  # RE2's limit; gawk allows up to 32767
+
+# The character classes in the C locale, as byte sets.
+_CLASSES = {
+    b"alpha": set(range(0x41, 0x5B)) | set(range(0x61, 0x7B)),
+    b"digit": set(range(0x30, 0x3A)),
+    b"upper": set(range(0x41, 0x5B)),
+    b"lower": set(range(0x61, 0x7B)),
+    b"space": {0x20, 0x09, 0x0A, 0x0B, 0x0C, 0x0D},
+    b"blank": {0x20, 0x09},
+    b"punct": {b for b in range(0x21, 0x7F) if not chr(b).isalnum()},
+    b"print": set(range(0x20, 0x7F)),
+    b"graph": set(range(0x21, 0x7F)),
+    b"cntrl": set(range(0x00, 0x20)) | {0x7F},
+    b"xdigit": set(b"0123456789ABCDEFabcdef"),
+}
+_CLASSES[b"alnum"] = _CLASSES[b"alpha"] | _CLASSES[b"digit"]
+
+_ALL_BYTES = frozenset(range(256))
+_BARE = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ")
+_NEVER = b"[^\\x00-\\xff]"  # a class no byte is in
+
+
+def translate(regex, element):
+    """RE2 syntax (bytes, for Latin-1 matching) for an awk ERE (bytes).
+
+    `element(byte_set)` writes what matches one byte of the text: a literal,
+    `.` or a bracket expression.
+    """
+    return _Translator(regex, element).alternation()
+
+
+def _literal(byte):
+    return bytes([byte]) if byte in _BARE else b"\\x%02x" % byte
+
+
+def text_element(members):
+    """RE2 for one byte of a joined text that is in the set `members`."""
+    if len(members) == len(_ALL_BYTES):
+        return b"."  # any byte: Latin-1 and dot_nl
+    if len(members) == 1:
+        return _literal(next(iter(members)))
+    if not members:
+        return _NEVER
+    runs = []
+    for byte in sorted(members):
+        if runs and runs[-1][1] == byte - 1:
+            runs[-1][1] = byte
+        else:
+            runs.append([byte, byte])
+    return b"[" + b"".join(b"\\x%02x" % low if low == high else b"\\x%02x-\\x%02x" % (low, high)
+                           for low, high in runs) + b"]"
+
+
+def field_element(members):
+    """RE2 for one byte of a joined text that is in the set `members`, as it
+    is written in a transcript field of the common form."""
+    forms = {form for byte in members for form in record.common_forms(byte)}
+    single = {form[0] for form in forms if len(form) == 1}
+    longer = sorted(form for form in forms if len(form) > 1)
+    choices = ([text_element(single)] if single else []) + [
+        b"".join(map(_literal, form)) for form in longer]
+    if not choices:
+        return _NEVER
+    return choices[0] if len(choices) == 1 else b"(?:" + b"|".join(choices) + b")"
+
+
+# A common field is a string of the forms of its text's bytes.  A translated
+# regex must start matching where a form starts (so that `n` does not match
+# inside a `\r\n`), hence the forms that run ahead of it from the start.
+_FIELD_FORM = field_element(_ALL_BYTES)
+COMMON_FIELD = b"^(?:" + _FIELD_FORM + b")*$"
+
+
+def field_pattern(field_syntax):
+    """A regex translated with field_element, made to start on a form."""
+    return b"^(?:" + _FIELD_FORM + b")*(?:" + field_syntax + b")"
+
+
+class _Translator:
+    """A recursive-descent reading of one awk ERE, writing RE2 syntax."""
+
+    def __init__(self, regex, element):
+        self.regex = regex
+        self.element = element
+        self.position = 0
+        self.depth = 0
+
+    def peek(self, offset=0):
+        index = self.position + offset
+        return self.regex[index] if index < len(self.regex) else None
+
+    def fail(self, message):
+        raise RegexError(f"{message} at byte {self.position + 1}")
+
+    def alternation(self):
+        branches = [self.branch()]
+        while self.peek() == ord("|"):
+            self.position += 1
+            branches.append(self.branch())
+        return b"|".join(branches)
+
+    def branch(self):
+        pieces = []
+        after_anchor = False
+        while True:
+            byte = self.peek()
+            if byte is None or byte == ord("|") or (byte == ord(")") and self.depth):
+                return b"".join(pieces)
+            # At the start of a branch `*+?{` are literals (gawk's reading).
+            if pieces and byte in b"*+?{":
+                start = self.position
+                repeat = self.repetition()
+                if repeat is not None:
+                    if after_anchor:
+                        self.position = start
+                        self.fail("a repetition of ^ or $, which awks read differently")
+                    pieces[-1] = b"(?:" + pieces[-1] + b")" + repeat
+                    continue
+            piece, after_anchor = self.atom()
+            pieces.append(piece)
+
+    def repetition(self):
+        """The RE2 repetition for `*`, `+`, `?` or an interval at the current
+        position, or None for a `{` that is not an interval (a literal)."""
+        byte = self.peek()
+        if byte != ord("{"):
+            self.position += 1
+            return bytes([byte])
+        interval = re.match(rb"\{([0-9]*)(,([0-9]*))?\}", self.regex[self.position:])
+        if not interval:  # `{ 2}`, `{2`, `{x}`: gawk reads a literal brace
+            return None
+        low, comma, high = interval.groups()
+        if not low and not comma:
+            self.fail("an empty interval {}")
+        minimum = int(low or b"0")
+        maximum = int(high) if high else (None if comma else minimum)
+        if maximum is not None and minimum > maximum:
+            self.fail(f"interval {{{minimum},{maximum}}} counts down")
+        if max(minimum, maximum or 0) > _REPEAT_MAX:
+            self.fail(f"repetition count above {_REPEAT_MAX}")
+        self.position += interval.end()
+        if maximum is None:
+            return b"{%d,}" % minimum
+        return b"{%d,%d}" % (minimum, maximum)
+
+    def atom(self):
+        """One atom as RE2 syntax, and whether it is an anchor."""
+        byte = self.peek()
+        self.position += 1
+        if byte == ord("("):
+            opening = self.position - 1
+            self.depth += 1
+            inner = self.alternation()
+            if self.peek() != ord(")"):
+                self.position = opening
+                self.fail("unmatched (")
+            self.position += 1
+            self.depth -= 1
+            return b"(?:" + inner + b")", False
+        if byte == ord("^"):
+            return b"^", True
+        if byte == ord("$"):
+            return b"$", True
+        if byte == ord("."):
+            return self.element(_ALL_BYTES), False
+        if byte == ord("["):
+            return self.element(self.bracket()), False
+        if byte == ord("\\"):
+            return self.element({self.escape()}), False
+        return self.element({byte}), False  # `)` outside a group is a literal, as in gawk
+
+    def escape(self):
+        """The byte an escape stands for; the backslash is already read."""
+        byte = self.peek()
+        if byte is None:
+            self.fail("a trailing backslash")
+        if byte in _OCTAL:
+            digits = 1
+            while digits < 3 and self.peek(digits) is not None and self.peek(digits) in _OCTAL:
+                digits += 1
+            value = int(self.regex[self.position:self.position + digits], 8)
+            self.position += digits
+            return value & 0xFF  # \400 wraps to \0 in both gawk and mawk
+        self.position += 1
+        if byte in _AWK_ESCAPES:
+            return _AWK_ESCAPES[byte]
+        if chr(byte).isalnum() or byte >= 0x80:
+            self.position -= 1
+            self.fail(f"\\{chr(byte)} is not an awk escape")
+        return byte  # an escaped punctuation character stands for itself
+
+    def bracket(self):
+        """The byte set of a bracket expression; the `[` is already read."""
+        opening = self.position - 1
+        negated = self.peek() == ord("^")
+        if negated:
+            self.position += 1
+        members = set()
+        first = True
+        while True:
+            byte = self.peek()
+            if byte is None:
+                self.position = opening
+                self.fail("unterminated bracket expression")
+            if byte == ord("]") and not first:
+                self.position += 1
+                break
+            if byte == ord("-") and not first and self.peek(1) not in (ord("]"), None):
+                self.fail("a - that is neither first, last nor in a range")
+            start = self.bracket_element()
+            if isinstance(start, set):
+                members |= start
+            elif self.peek() == ord("-") and self.peek(1) not in (ord("]"), None):
+                self.position += 1
+                end = self.bracket_element()
+                if isinstance(end, set):
+                    self.fail("a class cannot end a range")
+                if end < start:
+                    self.fail("a range that counts down")
+                members.update(range(start, end + 1))
+            else:
+                members.add(start)
+            first = False
+        return _ALL_BYTES - members if negated else members
+
+    def bracket_element(self):
+        """A byte, or a set for a class such as [:alpha:]."""
+        byte = self.peek()
+        if byte == ord("[") and self.peek(1) in (ord(":"), ord("."), ord("=")):
+            kind = bytes([self.peek(1)])
+            close = self.regex.find(kind + b"]", self.position + 2)
+            if close < 0:
+                self.fail(f"unterminated [{kind.decode()}")
+            name = self.regex[self.position + 2:close]
+            if kind == b":":
+                if name not in _CLASSES:
+                    self.fail(f"unknown class [:{name.decode('utf-8', 'replace')}:]")
+                self.position = close + 2
+                return _CLASSES[name]
+            if len(name) != 1:  # the C locale has no multi-character elements
+                self.fail(f"[{kind.decode()}{name.decode('utf-8', 'replace')}"
+                          f"{kind.decode()}] is not one character")
+            self.position = close + 2
+            # [.c.] is the byte c; [=c=] is a class of one, not a range end.
+            return {name[0]} if kind == b"=" else name[0]
+        self.position += 1
+        if byte == ord("\\"):
+            return self.escape()
+        return byte
