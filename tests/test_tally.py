@@ -15,7 +15,7 @@ import time
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from mxsurvey import tally
+from mxsurvey import fieldcount, tally
 from programs import BIN, pipeline, run, run_inprocess
 from tally_inputs import coreutils_counts, mtaguess_lines, table_rows
 from world.survey1998 import FAILURES_1998, SOFTWARE_1998
@@ -25,14 +25,14 @@ from world.survey1998 import FAILURES_1998, SOFTWARE_1998
 def tally_settings(**values):
     """Set tally's block and range sizes for a while, to reach its edge
     cases (a line longer than a block, ranges of a few bytes) on small inputs."""
-    saved = {name: getattr(tally, name) for name in values}
+    saved = {name: getattr(fieldcount, name) for name in values}
     for name, value in values.items():
-        setattr(tally, name, value)
+        setattr(fieldcount, name, value)
     try:
         yield
     finally:
         for name, value in saved.items():
-            setattr(tally, name, value)
+            setattr(fieldcount, name, value)
 
 
 # The report ------------------------------------------------------------------
@@ -124,7 +124,7 @@ def test_line_numbers_run_on_across_blocks_and_restart_in_each_file(tmp_path):
 
 
 def test_a_long_transcript_is_counted_like_any_other():
-    transcript = b"220 " + b"x" * (3 * tally.BLOCK_SIZE)
+    transcript = b"220 " + b"x" * (3 * fieldcount.BLOCK_SIZE)
     lines = b"sendmail\t10.0.0.1\tok\t" + transcript + b"\nqmail\t10.0.0.2\tok\thi\n"
     result = run_inprocess("tally", [], lines)
     assert (result.status, result.stderr) == (0, b"")
@@ -215,7 +215,7 @@ def test_counts_percentages_are_of_all_lines():
 @pytest.mark.timeout(120)
 def test_a_large_file_counted_in_ranges_is_what_coreutils_prints(tmp_path):
     data = mtaguess_lines(table_rows(FAILURES_1998), table_rows(SOFTWARE_1998)) * 12
-    assert len(data) > 2 * tally.RANGE_MIN
+    assert len(data) > 2 * fieldcount.RANGE_MIN
     path = tmp_path / "guesses"
     path.write_bytes(data)
     expected = coreutils_counts(data, 1)
@@ -236,7 +236,7 @@ def test_counts_as_a_real_process_in_a_pipe():
 
 @pytest.mark.parametrize("argv", [
     ["--counts", "--field", "0"], ["--counts", "--field", "x"],
-    ["--counts", "--field", str(tally.MAX_FIELD + 1)], ["--field", "2"], ["--bogus"]])
+    ["--counts", "--field", str(fieldcount.MAX_FIELD + 1)], ["--field", "2"], ["--bogus"]])
 def test_bad_command_lines_exit_2(argv):
     result = run("tally", argv)
     assert result.status == 2
