@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import survey_lines
+from awk_judge import regexes, texts
 from mxsurvey import guess, patterns, record
 from programs import BIN, pipeline, run, run_inprocess
 
@@ -268,3 +269,34 @@ def test_hostile_patterns_and_texts_stay_linear(tmp_path):
                             "-f", guess.default_patterns()], lines, timeout=100)
     assert done.status == 0
     assert [line.split(b"\t")[0] for line in done.lines] == [b"not sure"] * 20 + [b"nested"]
+
+
+# Whole lines matched as they stand (Matcher.match_line) against their
+# joined texts, for regexes of every kind: anchors, and ends that could
+# reach into the transcript's last line end.
+
+LINE_TEXT_BYTES = [bytes([c]) for c in b"abcx    -.*]1\t,^$nrt"]
+LINE_END_KINDS = [b"", record.ESCAPED_LINE_END, b"\\r\\n\\[cut]", b"\\n", b"\\x00\\r\\n"]
+ENDING_ON_A_SPACE = [b"a ", b"x( )+", b"1[ b]", b"c.", b"t[^b]*", b"a( |$)"]
+
+
+@settings(max_examples=60, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(st.lists(st.one_of(regexes().map(lambda drawn: drawn[0]), st.sampled_from(ENDING_ON_A_SPACE)),
+                min_size=10, max_size=10),
+       st.lists(st.tuples(st.sampled_from([b"ok", b"ok", b"ok", b"timeout", b"excluded"]),
+                          texts(LINE_TEXT_BYTES, 10), st.sampled_from(LINE_END_KINDS),
+                          st.lists(st.sampled_from([b"mx", b"", b"a b"]), max_size=2)),
+                min_size=1, max_size=20),
+       st.randoms())
+def test_whole_lines_are_labelled_as_their_joined_texts(drawn, probes, rng):
+    matcher = patterns.Matcher([patterns.pattern(regex, f"r{index}", "drawn", index)
+                                for index, regex in enumerate(drawn)])
+    labeller = guess.Labeller(matcher, explain=True)
+    lines = []
+    for status, text, end, more in probes:
+        field = b"".join(record.ESCAPED_LINE_END if byte == 0x20 and rng.random() < 0.5
+                         else record.escape(bytes([byte])) for byte in text) + end
+        lines.append(probe(status, field, *more))
+    judged = labeller.carefully(None, [("-", lineno, line) for lineno, line in enumerate(lines)])
+    assert labeller.chunk(lines) == judged

@@ -65,13 +65,14 @@ _BARE = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ01234567
 _NEVER = b"[^\\x00-\\xff]"  # a class no byte is in
 
 
-def translate(regex, element):
+def translate(regex, element, anchors=True):
     """RE2 syntax (bytes, for Latin-1 matching) for an awk ERE (bytes).
 
     `element(byte_set)` writes what matches one byte of the text: a literal,
-    `.` or a bracket expression.
+    `.` or a bracket expression.  Without `anchors`, `^` and `$` are left
+    out: the result matches wherever the regex does, and maybe elsewhere.
     """
-    return _Translator(regex, element).alternation()
+    return _Translator(regex, element, anchors).alternation()
 
 
 def _literal(byte):
@@ -121,12 +122,72 @@ def field_pattern(field_syntax):
     return b"^(?:" + _FIELD_FORM + b")*(?:" + field_syntax + b")"
 
 
+# A whole smtpprobe line can be matched too, which spares splitting it: the
+# fields before the transcript are skipped, and every form is printable, so
+# none runs past the TAB that ends the transcript.  A transcript of the
+# common form that ends with an escaped line end is matched as it stands;
+# a regex must not reach into that line end (it is removed before a field
+# is matched), which only one that may end on a space could do.
+_LINE_END = b"".join(map(_literal, record.ESCAPED_LINE_END))
+_FIELD_END = b"(?:\\x09|$)"
+
+
+def line_start(status):
+    """RE2 for the start of a smtpprobe line with `status` (bytes), up to
+    its transcript."""
+    assert record.TRANSCRIPT == record.STATUS + 1
+    return (b"^(?:[^\\x09]*\\x09){%d}" % record.STATUS
+            + b"".join(map(_literal, status)) + b"\\x09")
+
+
+def common_line(statuses, ok):
+    """RE2 for a smtpprobe line whose transcript has the common form and
+    ends with an escaped line end, or, for a status other than `ok`, is
+    empty."""
+    forms = b"(?:" + _FIELD_FORM + b")*" + _LINE_END
+    return (b"(?:" + b"|".join(line_start(status) for status in statuses) + b")(?:" + forms
+            + b")?" + _FIELD_END + b"|" + line_start(ok) + forms + _FIELD_END)
+
+
+def line_pattern(status, regex):
+    """RE2 for a smtpprobe line with `status` whose transcript, if it is
+    common, has a text that an awk ERE (bytes) matches; the regex is
+    matched without its anchors (`^`, `$`)."""
+    syntax = (line_start(status) + b"(?:" + _FIELD_FORM + b")*(?:"
+              + translate(regex, field_element, anchors=False) + b")")
+    if may_end_on_space(regex):
+        syntax += b"(?:" + _FIELD_FORM + b")*" + _LINE_END + _FIELD_END
+    return syntax
+
+
+def may_end_on_space(regex):
+    """Whether a match of an awk ERE (bytes) may end with a byte that could
+    be a space."""
+    return _read(regex).facts[1]
+
+
+def has_anchor(regex):
+    """Whether an awk ERE (bytes) has a `^` or `$` anchor."""
+    return _read(regex).anchored
+
+
+def _read(regex):
+    translator = _Translator(regex, text_element, anchors=True)
+    translator.alternation()
+    return translator
+
+
 class _Translator:
     """A recursive-descent reading of one awk ERE, writing RE2 syntax."""
 
-    def __init__(self, regex, element):
+    def __init__(self, regex, element, anchors):
         self.regex = regex
         self.element = element
+        self.anchors = anchors
+        self.anchored = False  # whether a `^` or `$` was read
+        # Of what was translated last: whether it matches the empty string,
+        # and whether a match may end with a byte that could be a space.
+        self.facts = (True, False)
         self.position = 0
         self.depth = 0
 
@@ -139,17 +200,24 @@ class _Translator:
 
     def alternation(self):
         branches = [self.branch()]
+        facts = [self.facts]
         while self.peek() == ord("|"):
             self.position += 1
             branches.append(self.branch())
+            facts.append(self.facts)
+        self.facts = (any(empty for empty, _ in facts), any(space for _, space in facts))
         return b"|".join(branches)
 
     def branch(self):
-        pieces = []
+        pieces, facts = [], []
         after_anchor = False
         while True:
             byte = self.peek()
             if byte is None or byte == ord("|") or (byte == ord(")") and self.depth):
+                self.facts = (True, False)
+                for empty, space in reversed(facts):  # from the end, past empty matches
+                    self.facts = (self.facts[0] and empty,
+                                  self.facts[1] or (self.facts[0] and space))
                 return b"".join(pieces)
             # At the start of a branch `*+?{` are literals (gawk's reading).
             if pieces and byte in b"*+?{":
@@ -160,9 +228,13 @@ class _Translator:
                         self.position = start
                         self.fail("a repetition of ^ or $, which awks read differently")
                     pieces[-1] = b"(?:" + pieces[-1] + b")" + repeat
+                    empty, space = facts[-1]
+                    facts[-1] = (empty or repeat in (b"*", b"?") or repeat.startswith(b"{0,"),
+                                 space and repeat != b"{0,0}")
                     continue
             piece, after_anchor = self.atom()
             pieces.append(piece)
+            facts.append(self.facts)
 
     def repetition(self):
         """The RE2 repetition for `*`, `+`, `?` or an interval at the current
@@ -202,17 +274,21 @@ class _Translator:
             self.position += 1
             self.depth -= 1
             return b"(?:" + inner + b")", False
-        if byte == ord("^"):
-            return b"^", True
-        if byte == ord("$"):
-            return b"$", True
+        if byte in b"^$":
+            self.anchored = True
+            self.facts = (True, False)
+            return (bytes([byte]) if self.anchors else b""), True
         if byte == ord("."):
-            return self.element(_ALL_BYTES), False
+            return self.byte_element(_ALL_BYTES), False
         if byte == ord("["):
-            return self.element(self.bracket()), False
+            return self.byte_element(self.bracket()), False
         if byte == ord("\\"):
-            return self.element({self.escape()}), False
-        return self.element({byte}), False  # `)` outside a group is a literal, as in gawk
+            return self.byte_element({self.escape()}), False
+        return self.byte_element({byte}), False  # `)` outside a group is a literal, as in gawk
+
+    def byte_element(self, members):
+        self.facts = (False, 0x20 in members)
+        return self.element(members)
 
     def escape(self):
         """The byte an escape stands for; the backslash is already read."""

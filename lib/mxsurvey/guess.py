@@ -73,9 +73,6 @@ def label_lines(ctx, paths, matcher, explain):
         ctx.stdout.flush()
 
 
-_split_fields = operator.methodcaller("split", record.TAB, record.TRANSCRIPT + 1)
-_status = operator.itemgetter(record.STATUS)
-_transcript = operator.itemgetter(record.TRANSCRIPT)
 _without_line_end = operator.methodcaller("removesuffix", record.ESCAPED_LINE_END)
 
 
@@ -88,10 +85,11 @@ class Labeller:
     `rows[status][index of the first match]`.
 
     A chunk whose lines are all well-formed goes through as a few maps over
-    the whole chunk, with no Python code run per line: most transcript
-    fields have the common form and are matched as they stand; the others
-    are unescaped and joined first.  A chunk with a bad line is done line
-    by line, naming the bad ones.
+    the whole chunk, with no Python code run per line for most lines: those
+    whose transcript has the common form are matched whole, as they stand
+    (Matcher.match_line), which finds their status too; the others are
+    split, and their transcript unescaped and joined if it must be.  A
+    chunk with a bad line is done line by line, naming the bad ones.
     """
 
     def __init__(self, matcher, explain):
@@ -106,6 +104,13 @@ class Labeller:
         self.rows[record.OK.encode()] = [
             prefix(pattern.label, pattern.where.encode("utf-8", "backslashreplace"))
             for pattern in matcher.patterns] + [prefix(patterns.NOT_SURE)]
+        # The prefix for each index match_line finds first, for a line of
+        # the common kind.
+        self.line_prefixes = [self.rows[status][0] for status in matcher.failures] + \
+            self.rows[record.OK.encode()] + [None, None]
+        self.common_line = matcher.common_line
+        self.anchored = matcher.anchored
+        self.match_line = matcher.match_line
         # The index match_field finds in every field of the common form.  It
         # is also the index of `not sure` in a row, so that such a field that
         # no pattern matches is labelled `not sure` by its smallest index.
@@ -116,36 +121,44 @@ class Labeller:
     def chunk(self, lines):
         """The labelled lines, as one string, or None if some line is not
         well-formed."""
-        fields = list(map(_split_fields, lines))
-        if min(map(len, fields)) <= record.TRANSCRIPT:
-            return None
-        rows = list(map(self.rows.get, map(_status, fields)))
-        if None in rows:
-            return None
-        found = list(map(self.match_field, map(_without_line_end, map(_transcript, fields))))
-        if not all(map(operator.contains, found, itertools.repeat(self.common_form))):
-            try:
-                self.match_uncommon(fields, found)
-            except record.BadEscape:
+        found = list(map(self.match_line, lines))
+        firsts = list(map(min, found))
+        common = list(map(operator.contains, found, itertools.repeat(self.common_line)))
+        prefixes = list(map(self.line_prefixes.__getitem__, firsts))
+        if not all(common) or not self.anchored.isdisjoint(firsts):
+            rematch = map(operator.or_, map(operator.not_, common),
+                          map(self.anchored.__contains__, firsts))
+            for position in itertools.compress(range(len(lines)), rematch):
+                prefixes[position] = self.field_prefix(lines[position])
+            if None in prefixes:
                 return None
-        prefixes = map(operator.getitem, rows, map(min, found))
         # Joined once per chunk, not concatenated per line.
         return b"".join(itertools.chain.from_iterable(
             zip(prefixes, lines, itertools.repeat(record.LF))))
 
-    def match_uncommon(self, fields, found):
-        """Match each field that is not of the common form: brought to it if
-        it is near (notes at the end, bare LFs), else as its joined text."""
-        for index, indexes in enumerate(found):
-            if self.common_form in indexes:
-                continue
-            field = fields[index][record.TRANSCRIPT]
+    def field_prefix(self, line):
+        """The prefix of a line split into fields, or None if it is not
+        well-formed.  A transcript not of the common form is brought to it
+        if it is near (notes at the end, bare LFs), else matched as its
+        joined text."""
+        fields = line.split(record.TAB, record.TRANSCRIPT + 1)
+        if len(fields) <= record.TRANSCRIPT:
+            return None
+        row = self.rows.get(fields[record.STATUS])
+        if row is None:
+            return None
+        field = fields[record.TRANSCRIPT]
+        indexes = self.match_field(_without_line_end(field))
+        if self.common_form not in indexes:
             nearest = record.toward_common_form(field)
             if nearest != field:
                 indexes = self.match_field(_without_line_end(nearest))
             if self.common_form not in indexes:
-                indexes = self.match_text(record.transcript_text(field))
-            found[index] = indexes
+                try:
+                    indexes = self.match_text(record.transcript_text(field))
+                except record.BadEscape:
+                    return None
+        return row[min(indexes)]
 
     def carefully(self, ctx, chunk):
         """The labelled lines of a chunk of (source, lineno, line), as one

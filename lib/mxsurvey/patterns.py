@@ -23,7 +23,7 @@ from typing import NamedTuple
 
 import re2
 
-from . import ere
+from . import ere, record
 
 NOT_SURE = "not sure"
 
@@ -154,6 +154,30 @@ class Matcher:
         self.nothing = len(patterns)  # `not sure` for a text, the common form for a field
         self.match_text = _match_all([p.text_syntax for p in patterns] + [b""])
         self.match_field = _match_all([p.field_syntax for p in patterns] + [ere.COMMON_FIELD])
+        # Whole smtpprobe lines (ere.line_pattern), which spares splitting
+        # them: index k for a line with the k-th status of
+        # record.FAILURE_LABELS, then, shifted by as many, the patterns' and
+        # `not sure`'s indexes for a line with status ok; then `common_line`
+        # for a line whose transcript can be matched as it stands, and
+        # `unsure`, which every line matches (`^`, so that every regex of
+        # the set is anchored at the start and matching stops where the
+        # transcript ends).  A line without `common_line` must be split and
+        # matched as a field; so must one found first by a pattern with an
+        # anchor, which is matched here without it.
+        self.failures = [status.encode() for status in record.FAILURE_LABELS]
+        shift = len(self.failures)
+        self.common_line = shift + len(patterns) + 1
+        self.unsure = self.common_line + 1
+        ok = record.OK.encode()
+        try:
+            self.match_line = _match_all(
+                [ere.line_start(status) for status in self.failures]
+                + [ere.line_pattern(ok, p.regex) for p in patterns]
+                + [ere.line_start(ok), ere.common_line(self.failures, ok), b"^"])
+        except (PatternError, re2.error):
+            self.match_line = lambda line: [self.unsure]
+        self.anchored = frozenset(
+            shift + index for index, p in enumerate(patterns) if ere.has_anchor(p.regex))
 
     def first(self, text):
         """The index of the first pattern that matches a text, or None."""
