@@ -244,11 +244,12 @@ def line_chunks(stream, max_line=MAX_LINE):
         yield [tail]
 
 
-def numbered_chunks(ctx, paths, unlocked=False):
+def numbered_chunks(ctx, paths, unlocked=False, name_overlong=True):
     """Yield lists of (source, lineno, line) over all inputs, a list per read;
-    over-long lines are named as bad input and skipped.  `unlocked` reads a
-    buffered file through its raw file, as a reading thread must (see
-    async_numbered_lines)."""
+    over-long lines are named as bad input and skipped (or, without
+    `name_overlong`, passed on as None for the caller to name in its turn).
+    `unlocked` reads a buffered file through its raw file, as a reading
+    thread must (see async_numbered_lines)."""
     for source, stream in open_inputs(ctx, paths):
         if unlocked and isinstance(stream, io.BufferedReader):
             stream = stream.raw
@@ -257,11 +258,15 @@ def numbered_chunks(ctx, paths, unlocked=False):
             numbered = []
             for line in chunk:
                 lineno += 1
-                if line is None:
-                    ctx.bad_line(source, lineno, f"line longer than {MAX_LINE} bytes")
+                if line is None and name_overlong:
+                    name_overlong_line(ctx, source, lineno)
                 else:
                     numbered.append((source, lineno, line))
             yield numbered
+
+
+def name_overlong_line(ctx, source, lineno):
+    ctx.bad_line(source, lineno, f"line longer than {MAX_LINE} bytes")
 
 
 def numbered_lines(ctx, paths):
@@ -319,7 +324,9 @@ async def async_numbered_lines(ctx, paths, queue_chunks=4):
             # A thread blocked in a BufferedReader holds its lock, and the
             # interpreter aborts at exit if it finds that lock taken (a run
             # stopped while stdin is still open): the raw file takes none.
-            for chunk in numbered_chunks(ctx, paths, unlocked=True):
+            # Over-long lines are named by the coroutine, not here, so that
+            # the messages on bad lines come in the order of the lines.
+            for chunk in numbered_chunks(ctx, paths, unlocked=True, name_overlong=False):
                 _hand_over(chunk)
             _hand_over(end)
         except BaseException as error:  # handed to the coroutine, raised there
@@ -338,8 +345,11 @@ async def async_numbered_lines(ctx, paths, queue_chunks=4):
             return
         if isinstance(item, BaseException):
             raise item
-        for entry in item:
-            yield entry
+        for source, lineno, line in item:
+            if line is None:
+                name_overlong_line(ctx, source, lineno)
+            else:
+                yield source, lineno, line
 
 
 class StreamWriter:
