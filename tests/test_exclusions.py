@@ -10,17 +10,11 @@ from hypothesis import given, settings, strategies as st
 
 from mxsurvey import blocklist
 from programs import CHECKOUT, pipeline, run_inprocess
-from scripted_smtp import Farm, smtp
+from scripted_smtp import smtp
 
 pytestmark = pytest.mark.timeout(60)
 
 FAST = ["--connect-timeout", "0.5", "--read-timeout", "0.5", "--rate", "0"]
-
-
-@pytest.fixture
-def farm():
-    with Farm() as farm:
-        yield farm
 
 
 def probe(farm, addresses, *options):

@@ -31,12 +31,6 @@ SUMMARY = re.compile(
     r"\d+\.\d s$")
 
 
-@pytest.fixture
-def farm():
-    with Farm() as farm:
-        yield farm
-
-
 def probe(farm, lines, *options):
     """Run smtpprobe in-process on `lines`, with SHORT unless `options` say otherwise."""
     stdin = "".join(f"{line}\n" for line in lines).encode()

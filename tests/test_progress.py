@@ -14,7 +14,7 @@ import pytest
 
 from mxsurvey import progress
 from programs import BIN
-from scripted_smtp import Farm, silent, smtp
+from scripted_smtp import silent, smtp
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -50,12 +50,6 @@ def on_terminal(argv, stdin):
     process.wait(10)
     process.stdout.close()
     return process.returncode, stdout, seen
-
-
-@pytest.fixture
-def farm():
-    with Farm() as farm:
-        yield farm
 
 
 def probe_input(farm, tmp_path):

@@ -8,19 +8,13 @@ import time
 import pytest
 
 from programs import BIN, pipeline, run_inprocess
-from scripted_smtp import Farm, silent, smtp
+from scripted_smtp import silent, smtp
 
 pytestmark = pytest.mark.timeout(90)
 
 FAST = ["--connect-timeout", "1", "--read-timeout", "1", "--rate", "0",
         "--blocklist", "/dev/null"]
 GREETING = b"220 hi\\r\\n214 ok\\r\\n221 bye\\r\\n"
-
-
-@pytest.fixture
-def farm():
-    with Farm() as farm:
-        yield farm
 
 
 def by_address(data):

@@ -19,7 +19,7 @@ import dns.exception
 import dns.name
 import dns.resolver
 
-from . import cli, dnsquery, dnswire, mailroute, progress
+from . import cli, dnsquery, mailroute, progress
 
 NAME = "mxlookup"
 
