@@ -2,7 +2,6 @@
 it and goes on: fuzzed input parsers (hypothesis), and the cases of bad
 input that the programs' own tests leave out."""
 
-import io
 import ipaddress
 import re
 import time
@@ -296,22 +295,6 @@ def test_a_pattern_line_reads_back_as_its_regex_and_label(regex, label, indent, 
         assert str(error).startswith("p.awk:1: invalid regex: "), str(error)
         return
     assert [(p.regex, p.label, p.lineno) for p in found] == [(written.encode(), label, 1)]
-
-
-@pytest.mark.parametrize("content, message", [
-    (b"/a/ x\n/(/ y\n", "p.awk:2: invalid regex: unmatched ( at byte 1"),
-    (b"/a/ x\n/a\n", "p.awk:2: the regex has no closing /"),
-    (b"/a/ x\n/b/ \n", "p.awk:2: no label after the regex"),
-    (b"/a/ x\n/b/ \xff\n", "p.awk:2: not UTF-8: byte 0xff at column 5"),
-    (b"/a/ x\n/\\/ y\n", "p.awk:2: the regex has no closing /"),
-])
-def test_bad_pattern_files_name_file_and_line(tmp_path, content, message):
-    (tmp_path / "p.awk").write_bytes(content)
-    unread = io.BytesIO(b"127.0.0.1\tok\t220 x\n")
-    out, err = io.BytesIO(), io.BytesIO()
-    status = guess.main(["-f", str(tmp_path / "p.awk")], unread, out, err)
-    assert (status, out.getvalue(), unread.tell()) == (1, b"", 0)
-    assert err.getvalue().decode() == f"mtaguess: {tmp_path}/{message}\n"
 
 
 # tally -----------------------------------------------------------------------

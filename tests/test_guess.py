@@ -75,6 +75,11 @@ class Untouchable(io.BytesIO):
     (b"/ok/ fine\n\n/a(/ x\n", "bad.awk:3: invalid regex: unmatched ( at byte 2"),
     (b"/ok/\n", "bad.awk:1: no label after the regex"),
     (b"/caf\xe9/ x\n", "bad.awk:1: not UTF-8: byte 0xe9 at column 5"),
+    (b"/a/ x\n/(/ y\n", "bad.awk:2: invalid regex: unmatched ( at byte 1"),
+    (b"/a/ x\n/a\n", "bad.awk:2: the regex has no closing /"),
+    (b"/a/ x\n/b/ \n", "bad.awk:2: no label after the regex"),
+    (b"/a/ x\n/b/ \xff\n", "bad.awk:2: not UTF-8: byte 0xff at column 5"),
+    (b"/a/ x\n/\\/ y\n", "bad.awk:2: the regex has no closing /"),
 ])
 def test_a_bad_pattern_file_stops_the_run_before_any_input_is_read(tmp_path, content, message):
     (tmp_path / "bad.awk").write_bytes(content)
