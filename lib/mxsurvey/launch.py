@@ -19,12 +19,19 @@ MODULES = {
 }
 
 
-def start(program):
-    checkout = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    venv = os.path.join(checkout, ".venv")
+CHECKOUT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def in_checkout_venv(script):
+    """Run `script` again under the checkout's .venv interpreter, unless it
+    already runs there or there is none (an installed copy)."""
+    venv = os.path.join(CHECKOUT, ".venv")
     venv_python = os.path.join(venv, "bin", "python")
     if os.path.exists(venv_python) and os.path.realpath(sys.prefix) != os.path.realpath(venv):
-        script = os.path.join(checkout, "bin", program)
-        os.execv(venv_python, [venv_python, script, *sys.argv[1:]])
+        os.execv(venv_python, [venv_python, os.path.realpath(script), *sys.argv[1:]])
+
+
+def start(program):
+    in_checkout_venv(os.path.join(CHECKOUT, "bin", program))
     module = importlib.import_module(MODULES[program])
     sys.exit(module.main())
