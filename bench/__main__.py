@@ -19,6 +19,7 @@ import tempfile
 from dataclasses import dataclass
 from xml.etree import ElementTree
 
+from . import profile
 from .measure import C_LOCALE, CHECKOUT, PYTHON, machine, median_of, program, run, shell
 
 sys.path[:0] = [os.path.join(CHECKOUT, "lib"), os.path.join(CHECKOUT, "tests")]
@@ -53,8 +54,10 @@ DOMAINS_PER_ADDRESS = 1.85    # of the 1998 world's shape: domains per mail serv
 # nmap's fastest settings that still report every host and every greeting host's
 # commands here: no retries, every host in one group, sockets without a cap (NSE
 # otherwise waits on a small default), and the script's time bounded.
+NMAP_COMMAND = ["-sT", "-Pn", "-n", "-p", "25", "--script", "smtp-commands"]
 NMAP_FAST = ["-T5", "--max-retries", "0", "--max-parallelism", "2000",
              "--min-hostgroup", "30000", "--script-timeout", f"{TIMEOUT + 1}s"]
+SAMPLE_STEP = 20   # nmap as first typed surveys every SAMPLE_STEP-th address of the world
 
 
 def say(line=""):
@@ -67,6 +70,10 @@ def rate(count, seconds):
 
 def ratio(ours, peer):
     return f"{peer / max(ours, 1e-9):.2f}x"
+
+
+def percent(share):
+    return f"{100 * share:.0f}%"
 
 
 def mib(kib):
@@ -231,22 +238,41 @@ class Bench:
             f"({ours.wall:.2f} s, peak {mib(ours.peak_kib)}), the simplest asyncio client "
             f"(bench/simpleprobe.py) {rate(greeters, peer.wall)} ({peer.wall:.2f} s): "
             f"smtpprobe is {ratio(ours.wall, peer.wall)}   (target 0.7x)")
+        self.where_time_goes(smtpprobe(self.path("greeters")), self.path("greeters"))
+
+    def where_time_goes(self, argv, stdin):
+        try:
+            stacks = profile.samples(argv, stdin)
+        except profile.Unavailable as error:
+            say(f"  where smtpprobe's time goes: not measured ({error})")
+            return
+        by_module, total = profile.shares(stacks)
+        ours = [(share, module) for share, module in by_module if module.startswith("mxsurvey/")]
+        others = [(share, module) for share, module in by_module if (share, module) not in ours]
+        say(f"  where smtpprobe's time goes on the greeting hosts (py-spy, {total:,} samples, "
+            "by the module of the innermost Python frame, system calls included):")
+        say("    mxsurvey's own code " + percent(sum(share for share, _ in ours)) + ": "
+            + ", ".join(f"{module} {percent(share)}" for share, module in ours[:5]))
+        say("    Python's library " + percent(sum(share for share, _ in others)) + ": "
+            + ", ".join(f"{module} {percent(share)}" for share, module in others[:6]))
+        say("    busiest innermost functions: " + ", ".join(
+            f"{function} {percent(share)}" for share, function in profile.innermost(stacks, 6)))
 
     def survey_wall(self, world, greeters):
         addresses = len(world.servers)
         greeting = len(greeters)
         ours = self.median(smtpprobe(self.path("addresses")))
-        xml = self.path("nmap.xml")
-        nmap = run(["nmap", "-sT", "-Pn", "-n", "-p", "25", "--script", "smtp-commands",
-                    *NMAP_FAST, "-iL", self.path("addresses"), "-oX", xml])
-        hosts, answered = nmap_hosts(xml)
-        answered = len(answered & set(greeters))
+        nmap, hosts, answered = self.nmap("addresses", NMAP_FAST, greeters)
         say(f"  every address: smtpprobe {ours.wall:.2f} s ({rate(addresses, ours.wall)}/s), "
             f"nmap {nmap.wall:.2f} s ({rate(addresses, nmap.wall)}/s, one run): smtpprobe is "
             f"{ratio(ours.wall, nmap.wall)} faster   (target 10x)")
-        say(f"    nmap -sT -Pn -n -p 25 --script smtp-commands {' '.join(NMAP_FAST)}: "
-            f"{hosts:,} of {addresses:,} hosts reported, commands of {answered:,} of "
-            f"{greeting:,} greeting hosts")
+        say(f"    nmap {' '.join(NMAP_COMMAND + NMAP_FAST)}: {hosts:,} of {addresses:,} hosts "
+            f"reported, commands of {answered:,} of {greeting:,} greeting hosts")
+        # No client can end before its per-host timeout: a silent host is
+        # only known to be silent when the timeout has passed.
+        say(f"    no client that waits {TIMEOUT} s for a silent host can take less than "
+            f"{TIMEOUT} s: against this nmap, {ratio(TIMEOUT, nmap.wall)} faster at most")
+        self.nmap_as_typed(world, greeters)
         many = self.sizes.growth[-1]
         addresses_list = [server.address for server in world.servers]
         with open(self.path("repeated"), "w") as out:
@@ -254,6 +280,28 @@ class Bench:
         repeated = run(smtpprobe(self.path("repeated")))
         say(f"  {many:,} input lines of those {addresses:,} addresses: {repeated.wall:.2f} s, "
             f"peak {mib(repeated.peak_kib)} (every address: peak {mib(ours.peak_kib)})")
+
+    def nmap(self, source, options, greeters):
+        """One nmap run over the addresses in the file `source`: the run, the
+        hosts it reported, and how many greeting hosts' commands it got."""
+        xml = self.path("nmap.xml")
+        done = run(["nmap", *NMAP_COMMAND, *options, "-iL", self.path(source), "-oX", xml])
+        hosts, answered = nmap_hosts(xml)
+        return done, hosts, len(answered & set(greeters))
+
+    def nmap_as_typed(self, world, greeters):
+        """nmap with no timing options, as a user first runs it, on a sample
+        of the world: the whole of it would take nmap some twenty minutes."""
+        sample = [server.address for server in world.servers][::SAMPLE_STEP]
+        with open(self.path("sample"), "w") as out:
+            out.writelines(f"{address}\n" for address in sample)
+        greeting = len(set(sample) & set(greeters))
+        ours = self.median(smtpprobe(self.path("sample")))
+        nmap, hosts, answered = self.nmap("sample", [], greeters)
+        say(f"  every {SAMPLE_STEP}th address ({len(sample):,}, {greeting:,} greet), nmap with no "
+            f"timing options: smtpprobe {ours.wall:.2f} s, nmap {nmap.wall:.2f} s (one run; "
+            f"{hosts:,} hosts reported, commands of {answered:,} greeting hosts): smtpprobe is "
+            f"{ratio(ours.wall, nmap.wall)} faster")
 
     def pipeline(self, directory, servers):
         survey = Survey(directory, servers, TIMEOUT, CONCURRENCY)
