@@ -3,13 +3,18 @@
 Each input line goes out again with a label in front: the survey's wording
 of the failure for a probe that got no greeting, else the label of the first
 pattern that matches the host's text, or `not sure`.
+
+A large regular file is labelled by one process per processor, each a range
+of its lines; what comes out is what one process would write.
 """
 
+import contextlib
 import itertools
+import marshal
 import operator
 import os
 
-from . import cli, patterns, record
+from . import cli, fileparts, patterns, record
 
 NAME = "mtaguess"
 
@@ -33,6 +38,10 @@ Options:
 """
 
 NOWHERE = b"-"  # --explain's FILE:LINE when no pattern named the label
+# A regular file is cut into a range per processor, none smaller than
+# RANGE_MIN: a process of its own for less is not worth its start.
+PROCESSES = fileparts.PROCESSES
+RANGE_MIN = 1 << 22
 
 
 def main(argv=None, stdin=None, stdout=None, stderr=None):
@@ -61,16 +70,81 @@ def body(args, ctx):
 
 
 def label_lines(ctx, paths, matcher, explain):
-    """Write each input line with its label in front, a chunk at a time."""
+    """Write each input line with its label in front."""
     labeller = Labeller(matcher, explain)
-    for chunk in cli.numbered_chunks(ctx, paths):
-        if not chunk:
-            continue
-        labelled = labeller.chunk([line for _, _, line in chunk])
+    for source, stream in cli.open_inputs(ctx, paths):
+        ranges = fileparts.file_ranges(stream, PROCESSES, RANGE_MIN)
+        if len(ranges) < 2:
+            label_stream(ctx, labeller, source, stream)
+        else:
+            label_ranges(ctx, labeller, source, stream.fileno(), ranges)
+
+
+def label_stream(ctx, labeller, source, stream):
+    """Label the lines of a stream a chunk at a time, each chunk written as
+    soon as it is read; return the number of lines."""
+    lines_before = 0
+    for lines in cli.line_chunks(stream):
+        labelled = None if None in lines else labeller.chunk(lines)
         if labelled is None:
-            labelled = labeller.carefully(ctx, chunk)
+            labelled = labeller.carefully(
+                ctx, [(source, lineno, line) for lineno, line in enumerate(lines, lines_before + 1)])
+        lines_before += len(lines)
         ctx.stdout.write(labelled)
         ctx.stdout.flush()
+    return lines_before
+
+
+def label_ranges(ctx, labeller, source, fd, ranges):
+    """Label the first range of a file here and each other range in a
+    process of its own, which writes its lines and its messages on bad
+    lines to temporary files; then write them in the order of the ranges,
+    the messages numbered by the lines before the range."""
+    with contextlib.ExitStack() as files, fileparts.Helpers("labelling") as helpers:
+        outputs = []
+        for start, end in ranges[1:]:
+            output = (files.enter_context(fileparts.temporary_file()),
+                      files.enter_context(fileparts.temporary_file()))
+            helpers.start(label_range, labeller, fd, start, end, *(file.fileno() for file in output))
+            outputs.append(output)
+        lines_before = label_stream(ctx, labeller, source, fileparts.FileRange(fd, *ranges[0]))
+        for (labelled, said), lines in zip(outputs, helpers.results()):
+            for lineno, message in messages(said):
+                ctx.bad_line(source, lines_before + lineno, message)
+            fileparts.copy_file(labelled, ctx.stdout)
+            labelled.close()
+            lines_before += lines
+
+
+def label_range(labeller, fd, start, end, labelled, said):
+    """Label a range of a file into the file `labelled`, the messages on its
+    bad lines into the file `said`; return its number of lines."""
+    with open(labelled, "wb", closefd=False) as stdout, open(said, "wb", closefd=False) as report:
+        return label_stream(RangeContext(stdout, report), labeller, None,
+                            fileparts.FileRange(fd, start, end))
+
+
+class RangeContext:
+    """The context of a range labelled by a process of its own: a bad line
+    is put down as (line number in the range, message), for the parent to
+    name in its turn."""
+
+    def __init__(self, stdout, report):
+        self.stdout = stdout
+        self.report = report
+
+    def bad_line(self, source, lineno, message):
+        marshal.dump((lineno, message), self.report)
+
+
+def messages(said):
+    """The (line number, message) pairs put down by a RangeContext."""
+    said.seek(0)
+    while True:
+        try:
+            yield marshal.load(said)
+        except EOFError:
+            return
 
 
 _without_line_end = operator.methodcaller("removesuffix", record.ESCAPED_LINE_END)
@@ -162,9 +236,13 @@ class Labeller:
 
     def carefully(self, ctx, chunk):
         """The labelled lines of a chunk of (source, lineno, line), as one
-        string, naming the bad ones on stderr and leaving them out."""
+        string, naming the bad ones on stderr and leaving them out (a line
+        too long to hold is None)."""
         labelled = []
         for source, lineno, line in chunk:
+            if line is None:
+                cli.name_overlong_line(ctx, source, lineno)
+                continue
             fields = line.split(record.TAB, record.TRANSCRIPT + 1)
             if len(fields) <= record.TRANSCRIPT:
                 ctx.bad_line(source, lineno, f"fewer than {record.TRANSCRIPT + 1} fields")
