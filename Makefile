@@ -37,7 +37,7 @@ install: all
 		sed '1s|.*|#!$(INSTALL_PYTHON)|' bin/$$p > $(DESTDIR)$(PREFIX)/bin/$$p && \
 		chmod 755 $(DESTDIR)$(PREFIX)/bin/$$p; done
 	install -m 644 lib/mxsurvey/*.py $(DESTDIR)$(PREFIX)/lib/mxsurvey
-	install -m 644 patterns.awk $(DESTDIR)$(PREFIX)/share/mxsurvey
+	install -m 644 patterns.awk patterns-2026.awk $(DESTDIR)$(PREFIX)/share/mxsurvey
 	install -m 644 $(PROGRAMS:%=man/%.1) $(DESTDIR)$(PREFIX)/share/man/man1
 
 uninstall:

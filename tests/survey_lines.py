@@ -14,6 +14,8 @@ from mxsurvey import record
 
 CHECKOUT = Path(__file__).resolve().parent.parent
 PATTERNS = CHECKOUT / "patterns.awk"
+PATTERNS_2026 = CHECKOUT / "patterns-2026.awk"
+PATTERN_FILES = [PATTERNS, PATTERNS_2026]  # the survey's list, and today's
 EXAMPLE = "# example: "
 
 # Hosts per label in the survey of 11 May 1998 (the software tallies of ten

@@ -170,15 +170,16 @@ def test_mtaguess_labels_every_text_as_gawk_and_mawk_do(tmp_path):
     assert len(set(ours)) > 50  # the corpus reaches most labels
 
 
-def test_each_example_is_named_by_its_own_pattern_first(tmp_path):
+@pytest.mark.parametrize("path", survey_lines.PATTERN_FILES, ids=lambda path: path.name)
+def test_each_example_is_named_by_its_own_pattern_first(tmp_path, path):
     """As recog does for its fingerprints: no example is shadowed by an
     earlier pattern, for mtaguess (which says which pattern) and for awk."""
     examples, pending = [], []  # (text, line of its pattern)
-    for line_number, line in enumerate(survey_lines.PATTERNS.read_text().splitlines(), 1):
+    for line_number, line in enumerate(path.read_text().splitlines(), 1):
         if line.startswith(survey_lines.EXAMPLE):
             pending.append(line[len(survey_lines.EXAMPLE):])
         elif line.startswith("/"):
-            assert pending, f"patterns.awk:{line_number} has no example"
+            assert pending, f"{path.name}:{line_number} has no example"
             examples += [(text, line_number) for text in pending]
             pending = []
     assert not pending, "examples after the last pattern"
@@ -189,11 +190,11 @@ def test_each_example_is_named_by_its_own_pattern_first(tmp_path):
     rng = random.Random(0)
     lines = b"".join(b"10.0.0.1\tok\t%s\n" % as_common_field(text.encode(), rng)
                      for text, _ in examples)
-    explained = run("mtaguess", ["--explain"], lines)
+    explained = run("mtaguess", ["--explain", "-f", path], lines)
     assert explained.status == 0, explained.errors
     found = [line.split(b"\t")[1].decode() for line in explained.lines]
-    assert found == [f"{survey_lines.PATTERNS}:{line}" for _, line in examples]
+    assert found == [f"{path}:{line}" for _, line in examples]
     labels = [line.split(b"\t")[0] for line in explained.lines]
-    program = run("mtaguess", ["--awk"]).stdout
+    program = run("mtaguess", ["--awk", "-f", path]).stdout
     for awk in ("gawk", "mawk"):
         assert run_awk(awk, program, [text.encode() for text, _ in examples], tmp_path) == labels

@@ -20,6 +20,8 @@ SENDMAIL = (b"220 mx.example.net ESMTP Sendmail 8.8.8/8.8.8; Mon, 11 May 1998\\r
             b"214 End of HELP info\\r\\n")
 QMAIL = b"220 mx.example.net ESMTP\\r\\n214 qmail home page: http://pobox.com/~djb/qmail.html\\r\\n"
 NOBODY = b"220 mx.example.net ready\\r\\n502 unknown command\\r\\n"
+POSTFIX = (b"220 mx.example.net ESMTP Postfix (Debian/GNU)\\r\\n"
+           b"502 5.5.2 Error: command not recognized\\r\\n")
 
 
 def probe(status, transcript=b"", *more):
@@ -94,6 +96,37 @@ def test_a_missing_pattern_file_is_fatal(tmp_path):
     done = run_inprocess("mtaguess", ["-f", f"{tmp_path}/none.awk"], feed(probe(b"timeout")))
     assert (done.status, done.stdout) == (1, b"")
     assert done.errors == [f"mtaguess: cannot read {tmp_path}/none.awk: No such file or directory"]
+
+
+def first_fields(done):
+    return [line.split(b"\t")[:2] for line in done.lines]
+
+
+def test_a_pattern_file_named_without_a_slash_is_found_beside_the_default(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    beside = os.path.join(os.path.dirname(guess.default_patterns()), "patterns-2026.awk")
+    line_of_postfix = next(p.lineno for p in patterns.read_files([beside])
+                           if p.regex == b" ESMTP Postfix")
+    done = run_inprocess("mtaguess", ["-f", "patterns-2026.awk", "--explain"],
+                         feed(probe(b"ok", POSTFIX)))
+    assert (done.status, done.stderr) == (0, b"")
+    assert first_fields(done) == [[b"Postfix", f"{beside}:{line_of_postfix}".encode()]]
+
+
+def test_a_pattern_file_in_the_current_directory_comes_first(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "patterns-2026.awk").write_text("/ESMTP/ mine\n")
+    done = run_inprocess("mtaguess", ["-f", "patterns-2026.awk", "--explain"],
+                         feed(probe(b"ok", POSTFIX)))
+    assert first_fields(done) == [[b"mine", b"patterns-2026.awk:1"]]
+
+
+@pytest.mark.parametrize("name", ["./patterns-2026.awk", "nosuch.awk"])
+def test_a_pattern_file_found_nowhere_is_named_as_given(tmp_path, monkeypatch, name):
+    monkeypatch.chdir(tmp_path)  # a name with a slash is not looked for elsewhere
+    done = run_inprocess("mtaguess", ["-f", name], feed(probe(b"ok", POSTFIX)))
+    assert (done.status, done.stdout) == (1, b"")
+    assert done.errors == [f"mtaguess: cannot read {name}: No such file or directory"]
 
 
 def test_bad_input_lines_are_named_and_skipped_and_the_rest_labelled():

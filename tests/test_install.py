@@ -33,6 +33,18 @@ def test_installed_mtaguess_reads_the_installed_patterns(prefix):
     assert done.stdout == b"Exim\t" + line
 
 
+def test_installed_mtaguess_finds_the_list_for_today_beside_the_default(prefix):
+    installed = prefix / "share" / "mxsurvey" / "patterns-2026.awk"
+    assert installed.read_bytes() == (CHECKOUT / "patterns-2026.awk").read_bytes()
+    line = (b"127.0.0.1\tok\t220 mx.example.net ESMTP Postfix (Debian/GNU)\\r\\n"
+            b"502 5.5.2 Error: command not recognized\\r\\n\n")
+    done = subprocess.run(
+        [str(prefix / "bin" / "mtaguess"), "-f", "patterns-2026.awk", "--explain"],
+        input=line, cwd="/", capture_output=True, check=True)
+    label, where, rest = done.stdout.split(b"\t", 2)
+    assert (label, where.rsplit(b":", 1)[0], rest) == (b"Postfix", bytes(installed), line)
+
+
 def test_installed_pipeline_counts(prefix):
     lines = b"".join([
         b"127.0.0.1\tok\t220 mx ESMTP Exim 1.92\\r\\n\n",

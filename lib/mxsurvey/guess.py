@@ -28,7 +28,10 @@ Usage:
 
 Options:
   -f, --patterns FILE  Read the patterns from FILE (repeatable, in order)
-                       instead of the installed patterns.awk.
+                       instead of the installed patterns.awk.  A FILE with
+                       no slash that is not in the current directory is
+                       looked for beside patterns.awk; the list for
+                       today's servers is there: -f patterns-2026.awk.
   --explain            Put the FILE:LINE of the pattern that matched (or -)
                        after the label; for reading, not for tally.
   --awk                Print an awk program equivalent to the pattern list:
@@ -56,8 +59,18 @@ def default_patterns():
     return os.path.normpath(installed if os.path.exists(installed) else checkout)
 
 
+def pattern_file(name):
+    """The file that `-f NAME` names: NAME as it stands, or, for a NAME
+    with no slash that is not in the current directory, the file of that
+    name beside the default patterns.awk if there is one there."""
+    if "/" in name or os.path.exists(name):
+        return name
+    beside = os.path.join(os.path.dirname(default_patterns()), name)
+    return beside if os.path.isfile(beside) else name
+
+
 def body(args, ctx):
-    sources = args["--patterns"] or [default_patterns()]
+    sources = [pattern_file(name) for name in args["--patterns"]] or [default_patterns()]
     try:
         pattern_list = patterns.read_files(sources)
         if args["--awk"]:
