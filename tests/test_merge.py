@@ -47,10 +47,14 @@ lines = st.lists(st.tuples(label, st.sampled_from([b"", b"\tx", b"\tx\ty"])), ma
 
 
 @settings(max_examples=60, deadline=None)
-@given(data=lines, parts=st.integers(1, 5), seed=st.integers(0, 2**16), percent=st.booleans())
-def test_merged_counts_are_one_run_over_all_lines(tmp_path_factory, data, parts, seed, percent):
-    paths = written(tmp_path_factory.mktemp("merge"),
-                    [tally(["--counts"], part) for part in shards(data, parts, seed)])
+@given(data=lines, parts=st.integers(1, 5), seed=st.integers(0, 2**16), percent=st.booleans(),
+       shared=st.lists(st.booleans(), min_size=5, max_size=5))
+def test_merged_counts_are_one_run_over_all_lines(tmp_path_factory, data, parts, seed, percent,
+                                                  shared):
+    """Each shard's rows written with --percent or without."""
+    paths = written(tmp_path_factory.mktemp("merge"), [
+        tally(["--counts", *(["--percent"] if with_shares else [])], part)
+        for part, with_shares in zip(shards(data, parts, seed), shared)])
     share = ["--percent"] if percent else []
     assert tally(["--merge", *share, *paths]) == tally(["--counts", *share], data)
 
@@ -66,6 +70,46 @@ def test_merged_reports_are_the_report_of_all_lines(tmp_path, percent):
     data = mtaguess_lines(table_rows(FAILURES_1998), table_rows(SOFTWARE_1998))
     paths = written(tmp_path, [tally([], part) for part in shards(data, 5, seed=6)])
     assert tally(["--merge", *percent, *paths]) == tally(percent, data)
+
+
+@pytest.mark.parametrize("percent", [[], ["--percent"]])
+@pytest.mark.parametrize("parts", [1, 2, 5])
+def test_reports_may_come_concatenated_on_stdin(parts, percent):
+    data = mtaguess_lines(table_rows(FAILURES_1998), table_rows(SOFTWARE_1998))
+    concatenated = b"".join(tally(percent, part) for part in shards(data, parts, seed=parts))
+    assert tally(["--merge", *percent], concatenated) == tally(percent, data)
+
+
+def test_reports_with_no_rows_or_counts_of_seven_digits_come_concatenated():
+    """A report's head is never taken for rows, even where its first two
+    lines have the form of rows (counts of seven digits and more)."""
+    big = (b"1000003 addresses\n1000001 successful connections\n\n"
+           b"Reasons for connection failures:\n      2 timed out\n\n"
+           b"Server software tallies:\n1000001 sendmail\n")
+    empty = tally([], b"")
+    assert tally(["--merge"], empty + big + empty + empty + big + empty) == (
+        b"2000006 addresses\n2000002 successful connections\n\n"
+        b"Reasons for connection failures:\n      4 timed out\n\n"
+        b"Server software tallies:\n2000002 sendmail\n")
+    # Rows of --counts labelled so are rows: no empty line follows them.
+    rows = b"1000003 addresses\n1000001 successful connections\n      1 x\n"
+    assert tally(["--merge"], rows + rows) == (
+        b"2000006 addresses\n2000002 successful connections\n      2 x\n")
+
+
+@pytest.mark.timeout(60)
+def test_concatenated_reports_as_real_processes(tmp_path):
+    """Two reports of 331 addresses each, 303 of them successful."""
+    data = mtaguess_lines([(28, "timed out")], [(303, "sendmail")])
+    (tmp_path / "guesses").write_bytes(data)
+    expected = tally([], data + data)
+    assert expected.startswith(b"662 addresses\n606 successful connections\n")
+    result = pipeline("tally guesses > r1 && cp r1 r2 && cat r1 r2 | tally --merge", cwd=tmp_path)
+    assert (result.status, result.stdout, result.stderr) == (0, expected, b"")
+    result = pipeline("(tally --percent guesses; tally guesses) | tally --merge --percent",
+                      cwd=tmp_path)
+    assert (result.status, result.stdout, result.stderr) == (0, tally(["--percent"], data + data),
+                                                              b"")
 
 
 def test_rows_may_come_concatenated_on_stdin():
@@ -105,6 +149,64 @@ def test_merge_as_a_real_process_in_a_pipe(tmp_path):
                       cwd=tmp_path)
     assert (result.status, result.stderr) == (0, b"")
     assert result.stdout == b"      5 sendmail\n      3 connection refused\n      2 qmail\n"
+
+
+# Outputs written with --percent -------------------------------------------------
+
+@pytest.mark.timeout(60)
+def test_a_report_with_shares_reads_as_the_same_report_without(tmp_path):
+    data = mtaguess_lines([(28, "timed out"), (3, "connection refused")],
+                          [(303, "sendmail"), (1, "qmail")])
+    (tmp_path / "guesses").write_bytes(data)
+    result = pipeline("tally guesses > plain && tally --percent guesses > shares && "
+                      "tally --merge shares && tally --diff plain shares", cwd=tmp_path)
+    assert (result.status, result.stderr) == (0, b"")
+    plain = (tmp_path / "plain").read_bytes()
+    assert result.stdout == plain + (
+        b"    335     335      +0 addresses\n"
+        b"    304     304      +0 successful connections\n"
+        b"\n"
+        b"Reasons for connection failures:\n"
+        b"     28      28      +0 timed out\n"
+        b"      3       3      +0 connection refused\n"
+        b"\n"
+        b"Server software tallies:\n"
+        b"    303     303      +0 sendmail\n"
+        b"      1       1      +0 qmail\n")
+
+
+def test_shares_from_0_0_to_100_0_percent_are_dropped():
+    rows = b"   1999 100.0% a b\n      1   0.1% \n      1   0.0% 9.9% x\n      2  50.0% a b\n"
+    assert tally(["--merge"], rows) == b"   2001 a b\n      1 9.9% x\n      1 \n"
+
+
+def test_rows_with_and_without_shares_do_not_mix_in_one_input(tmp_path):
+    shared, plain, report = written(tmp_path, [
+        b"      3  75.0% a\n      1  25.0% b\n      1 c\n",
+        b"      3 a\n      1  25.0% b\n",
+        b"4 addresses\n3 successful connections\n\nReasons for connection failures:\n"
+        b"      1  25.0% timed out\n\nServer software tallies:\n      3 sendmail\n"])
+    result = run_inprocess("tally", ["--merge", shared, plain])
+    assert result.status == 1
+    assert result.errors == [
+        f"tally: {shared}:3: a row without a share among rows with one (--percent)",
+        f"tally: {plain}:2: a row with a share (--percent) among rows without one"]
+    assert result.stdout == b"      6 a\n      1 b\n"
+    result = run_inprocess("tally", ["--merge", report])
+    assert result.status == 1
+    assert result.errors == [
+        f"tally: {report}:8: a row without a share among rows with one (--percent)"]
+
+
+def test_a_share_in_a_report_is_checked_against_its_head(tmp_path):
+    head = b"331 addresses\n303 successful connections\n\nReasons for connection failures:\n"
+    report, = written(tmp_path, [
+        head + b"     28   9.5% timed out\n\nServer software tallies:\n    303 100.0% sendmail\n"
+        + head + b"     28   8.5% timed out\n\nServer software tallies:\n    303  99.0% sendmail\n"])
+    result = run_inprocess("tally", ["--merge", report])
+    assert result.status == 1
+    assert result.errors == [f"tally: {report}:5: 28 of 331 is 8.5%, not 9.5%",
+                             f"tally: {report}:16: 303 of 303 is 100.0%, not 99.0%"]
 
 
 # Malformed inputs -------------------------------------------------------------
@@ -161,6 +263,24 @@ def test_malformed_reports_are_named(tmp_path):
         b"12 addresses", b"7 successful connections", b"",
         b"Reasons for connection failures:", b"      5 timed out", b"",
         b"Server software tallies:", b"      7 sendmail"]
+
+
+def test_malformed_reports_concatenated_are_named_at_their_own_lines(tmp_path):
+    head = b"3 addresses\n2 successful connections\n\nReasons for connection failures:\n"
+    good = head + b"      1 timed out\n\nServer software tallies:\n      2 sendmail\n"
+    concatenated, = written(tmp_path, [
+        good                                                          # lines 1-8
+        + head + b"      1 timed out\n"                               # 9-13: cut short
+        + head + b"      1 timed out\n\nServer software tallies:\n"  # 14-20: rows missing
+        + good])                                                      # 21-28
+    result = run_inprocess("tally", ["--merge", concatenated])
+    assert result.status == 1
+    assert result.errors == [
+        f'tally: {concatenated}:14: no heading "Server software tallies:"',
+        f"tally: {concatenated}:15: 2 successful connections, "
+        f"but the software rows add up to 0",
+        f"tally: {concatenated}:14: 3 addresses, but the rows add up to 1"]
+    assert result.lines[:2] == [b"8 addresses", b"4 successful connections"]
 
 
 def test_reports_and_rows_do_not_merge(tmp_path):

@@ -2,6 +2,7 @@
 real `cut -f N | LC_ALL=C sort | LC_ALL=C uniq -c | LC_ALL=C sort -rn`."""
 
 import contextlib
+import shutil
 import fcntl
 import os
 import random
@@ -15,10 +16,13 @@ import time
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from mxsurvey import fieldcount, tally
-from programs import BIN, pipeline, run, run_inprocess
+from mxsurvey import cli, fieldcount, tally
+from programs import BIN, CHECKOUT, pipeline, run, run_inprocess
 from tally_inputs import coreutils_counts, mtaguess_lines, table_rows
 from world.survey1998 import FAILURES_1998, SOFTWARE_1998
+
+
+MAN_PAGE = CHECKOUT / "man" / "tally.1"
 
 
 @contextlib.contextmanager
@@ -129,6 +133,22 @@ def test_a_long_transcript_is_counted_like_any_other():
     result = run_inprocess("tally", [], lines)
     assert (result.status, result.stderr) == (0, b"")
     assert result.lines[-2:] == [b"      1 sendmail", b"      1 qmail"]
+
+
+@pytest.mark.timeout(60)
+def test_no_line_is_too_long(tmp_path):
+    """Unlike mtaguess, tally takes lines longer than cli.MAX_LINE, in each
+    of the ways it reads them."""
+    long = b"x" * (cli.MAX_LINE + 1)
+    (tmp_path / "guesses").write_bytes(b"sendmail\t10.0.0.1\tok\t" + long + b"\n"
+                                       + long + b"\t10.0.0.2\tok\thi\n")
+    result = pipeline("tally guesses | tally --merge && tally --counts guesses | tally --merge",
+                      cwd=tmp_path)
+    assert (result.status, result.stderr) == (0, b"")
+    assert result.lines == [
+        b"2 addresses", b"2 successful connections", b"", b"Reasons for connection failures:",
+        b"", b"Server software tallies:", b"      1 " + long, b"      1 sendmail",
+        b"      1 " + long, b"      1 sendmail"]
 
 
 def test_several_files_and_stdin_are_counted_together(tmp_path):
@@ -306,3 +326,13 @@ def test_ctrl_c_stops_the_helper_processes_quietly(tmp_path):
     assert (process.returncode, out, err) == (130, b"", b"")
     for helper in helpers:
         assert not os.path.exists(f"/proc/{helper}"), "a helper process outlived tally"
+
+
+@pytest.mark.skipif(not shutil.which("groff"), reason="groff is not installed")
+def test_the_man_page_synopsis_is_the_usage_text():
+    rendered = subprocess.run(["groff", "-man", "-Tascii", "-P-cbou", str(MAN_PAGE)],
+                              capture_output=True, text=True, check=True).stdout
+    synopsis = rendered.split("\nSYNOPSIS\n", 1)[1].split("\n\n", 1)[0]
+    usage = tally.USAGE.split("Usage:\n", 1)[1].split("\n\n", 1)[0]
+    assert [line.strip() for line in synopsis.splitlines()] == [
+        line.strip() for line in usage.splitlines()]

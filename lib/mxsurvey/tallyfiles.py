@@ -1,12 +1,14 @@
 """tallyfiles: earlier outputs of tally read back, for --merge and --diff.
 
-An earlier output is either a report or the rows of --counts; each row is
-`COUNT LABEL` as tally writes it, so a damaged file is named line by line
-rather than added up wrong.
+An earlier output is either reports or the rows of --counts; each row is
+`COUNT LABEL` as tally writes it, or `COUNT SHARE LABEL` as it writes it
+with --percent, so a damaged file is named line by line rather than added
+up wrong.  Reports may follow one another in one input, as parallel(1)
+writes them: a report's head starts the next, and no row can be taken for
+one, since its third line is empty.
 """
 
 import collections
-import itertools
 import re
 
 from . import cli, record
@@ -27,7 +29,13 @@ NUMBER = rb"(0|[1-9][0-9]{0,18})"  # as %d writes it, and small enough for int()
 REPORT_HEAD = re.compile(
     NUMBER + rb" addresses\n" + NUMBER + rb" successful connections\n\n"
     + FAILURES_HEADING + LF)
+HEAD_LINES = 4
 ROW = re.compile(rb" *([0-9]{1,19}) ([^\n]*)\n")
+# The share --percent writes between the count and the label, `%5.1f%% `:
+# from `  0.0` to `100.0`, right-aligned in five columns.
+SHARE = re.compile(rb"((?:  [0-9]| [1-9][0-9])\.[0-9]|100\.0)% ")
+
+Head = collections.namedtuple("Head", "lineno addresses connections")
 
 
 class BadRow(ValueError):
@@ -43,62 +51,148 @@ def read_path(ctx, path):
 
 
 def read_tallied(ctx, source, stream):
-    """(kind, sections) of an earlier output of tally: for a report,
-    Counters of its failures and of its software; for rows of --counts,
-    one Counter.  An empty input is of no kind: (None, []).  Malformed
-    lines are named and skipped."""
-    lines = enumerate(stream, 1)
-    head = list(itertools.islice(lines, 4))
-    if not head:
+    """(kind, sections) of an earlier output of tally: for reports,
+    Counters of their failures and of their software; for rows of
+    --counts, one Counter.  An empty input is of no kind: (None, []).
+    Malformed lines are named and skipped."""
+    lines = NumberedLines(stream)
+    if not lines.peek(1):
         return None, []
-    found = REPORT_HEAD.fullmatch(b"".join(line for _, line in head))
-    if not found:
+    head = lines.report_head()
+    if head is None:
         counts = collections.Counter()
-        add_rows(ctx, source, itertools.chain(head, lines), counts)
+        rows = Rows(ctx, source)
+        for lineno, line in lines:
+            rows.add(lineno, line, counts)
         return COUNTS, [counts]
-    addresses, connections = int(found[1]), int(found[2])
     failures, software = collections.Counter(), collections.Counter()
-    bad_before = ctx.bad_input
-    ended, lineno = add_rows(ctx, source, lines, failures, until_empty=True, lineno=len(head))
-    heading = next(lines, None) if ended else None
-    if heading is None:
-        ctx.bad_line(source, lineno + 1, f'no heading "{SOFTWARE_HEADING.decode()}"')
-    else:
-        if heading[1] != SOFTWARE_HEADING + LF:
-            ctx.bad_line(source, heading[0], f'not the heading "{SOFTWARE_HEADING.decode()}"')
-        add_rows(ctx, source, lines, software)
-    if ctx.bad_input == bad_before:
-        # One report's numbers agree; a report whose rows were skipped cannot.
-        counted = sum(software.values())
-        if counted != connections:
-            ctx.bad_line(source, 2, f"{connections} successful connections, "
-                                    f"but the software rows add up to {counted}")
-        counted += sum(failures.values())
-        if counted != addresses:
-            ctx.bad_line(source, 1, f"{addresses} addresses, but the rows add up to {counted}")
+    while head is not None:
+        for total, more in zip((failures, software), read_report(ctx, source, lines, head)):
+            total.update(more)
+        head = lines.report_head()
     return REPORT, [failures, software]
 
 
-def add_rows(ctx, source, lines, counts, until_empty=False, lineno=0):
-    """Add numbered `COUNT LABEL` rows to counts, naming and skipping the
-    malformed ones.  With until_empty, stop after an empty line.  Returns
-    whether it stopped so, and the number of the last line read (`lineno`
-    if none was)."""
-    for lineno, line in lines:
-        if until_empty and line == LF:
-            return True, lineno
+def read_report(ctx, source, lines, head):
+    """Counters of the failures and of the software of the report whose
+    head was just read, its rows read up to the next report's head or the
+    end."""
+    failures, software = collections.Counter(), collections.Counter()
+    rows = Rows(ctx, source)
+    bad_before = ctx.bad_input
+    section = lines.before_report_head()
+    for lineno, line in section:
+        if line == LF:
+            break
+        rows.add(lineno, line, failures, whole=head.addresses)
+    heading = next(section, None)
+    if heading is None:
+        ctx.bad_line(source, lines.lineno + 1, f'no heading "{SOFTWARE_HEADING.decode()}"')
+    elif heading[1] != SOFTWARE_HEADING + LF:
+        ctx.bad_line(source, heading[0], f'not the heading "{SOFTWARE_HEADING.decode()}"')
+    for lineno, line in section:
+        rows.add(lineno, line, software, whole=head.connections)
+    if ctx.bad_input == bad_before:
+        # One report's numbers agree; a report whose rows were skipped cannot.
+        counted = sum(software.values())
+        if counted != head.connections:
+            ctx.bad_line(source, head.lineno + 1, f"{head.connections} successful connections, "
+                                                  f"but the software rows add up to {counted}")
+        counted += sum(failures.values())
+        if counted != head.addresses:
+            ctx.bad_line(source, head.lineno,
+                         f"{head.addresses} addresses, but the rows add up to {counted}")
+    return failures, software
+
+
+class NumberedLines:
+    """The numbered lines of an input, with the next report's head seen
+    before it is read."""
+
+    def __init__(self, stream):
+        self.numbered = enumerate(stream, 1)
+        self.ahead = collections.deque()
+        self.lineno = 0  # of the last line read
+
+    def __iter__(self):
+        while self.ahead:
+            yield self.read()
+        for self.lineno, line in self.numbered:
+            yield self.lineno, line
+
+    def read(self):
+        self.lineno, line = self.ahead.popleft() if self.ahead else next(self.numbered)
+        return self.lineno, line
+
+    def peek(self, count):
+        """The next `count` lines (fewer at the end), not read."""
+        while len(self.ahead) < count:
+            following = next(self.numbered, None)
+            if following is None:
+                break
+            self.ahead.append(following)
+        return [line for _, line in list(self.ahead)[:count]]
+
+    def report_head(self):
+        """The head of the report that comes next, its lines read; None if
+        no report comes next."""
+        found = self.head_follows()
+        if not found:
+            return None
+        first, _ = self.read()
+        for _ in range(HEAD_LINES - 1):
+            self.read()
+        return Head(first, int(found[1]), int(found[2]))
+
+    def before_report_head(self):
+        """Read lines up to the next report's head or the end."""
+        while self.peek(1) and not self.head_follows():
+            yield self.read()
+
+    def head_follows(self):
+        """The match of REPORT_HEAD on the lines that come next, or None."""
+        following = self.peek(1)
+        if not following or not following[0].endswith(b" addresses\n"):
+            return None  # most lines, seen at a glance
+        return REPORT_HEAD.fullmatch(b"".join(self.peek(HEAD_LINES)))
+
+
+class Rows:
+    """The rows of one input of --counts or of one report: all with a share
+    or all without, as the first of them is."""
+
+    def __init__(self, ctx, source):
+        self.ctx, self.source = ctx, source
+        self.shared = None  # unknown before the first row
+
+    def add(self, lineno, line, counts, whole=None):
+        """Add a row to counts, or name it and skip it.  In a report, the
+        share of a row is checked against `whole`, the number it is a share
+        of."""
         try:
-            count, label = parse_row(line)
+            count, share, label = parse_row(line)
+            if self.shared is None:
+                self.shared = share is not None
+            elif self.shared and share is None:
+                raise BadRow("a row without a share among rows with one (--percent)")
+            elif not self.shared and share is not None:
+                raise BadRow("a row with a share (--percent) among rows without one")
+            if share is not None and whole:
+                expected = b"%5.1f" % (100 * count / whole)
+                if share != expected:
+                    raise BadRow(f"{count} of {whole} is {expected.decode().strip()}%, "
+                                 f"not {share.decode().strip()}%")
         except BadRow as error:
-            ctx.bad_line(source, lineno, str(error))
-            continue
+            self.ctx.bad_line(self.source, lineno, str(error))
+            return
         counts[label] += count
-    return False, lineno
 
 
 def parse_row(line):
-    """(count, label) of a row as tally writes it, `%7d %s` and a LF: the
-    label is all that follows the count's one space.  Raises BadRow."""
+    """(count, share, label) of a row as tally writes it, `%7d %s` and a
+    LF, or with --percent `%7d %5.1f%% %s` and a LF: the label is all that
+    follows the count's one space and the share, if any; share is None
+    without one.  Raises BadRow."""
     found = ROW.fullmatch(line)
     if not found:
         if not line.endswith(LF):
@@ -109,4 +203,7 @@ def parse_row(line):
         raise BadRow("a count of 0")
     if line[:found.start(2)] != b"%7d " % count:
         raise BadRow(f"the count {shown(found[1])} is not right-aligned in 7 columns")
-    return count, found[2]
+    share = SHARE.match(line, found.start(2))
+    if share:
+        return count, share[1], line[share.end():-1]
+    return count, None, found[2]
