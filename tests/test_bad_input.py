@@ -314,3 +314,47 @@ def test_tally_counts_each_line_or_names_it(lines):
     assert (result.status == 1) == bool(named)
     total = int(result.lines[0].split()[0])
     assert total + len(named) == len(lines)
+
+
+# smtpprobe's other fields ------------------------------------------------------
+
+NO_BACKSLASH = LINE_BYTES.map(lambda data: data.replace(b"\\", b""))
+BOM = b"\xef\xbb\xbf"  # UTF-8's byte order mark
+LINE_STARTS = [b"", b"", BOM, b"#", b" ", b"\t#", b" \t"]
+LINE_ENDS = st.one_of(st.sampled_from([b"", b"\r", b"\r\r", b"\t", b"\t\r"]),
+                      NO_BACKSLASH.map(lambda data: b"\t" + data))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(LINE_STARTS), LINE_ENDS), min_size=1, max_size=6))
+def test_smtpprobe_writes_the_other_fields_printable_and_skips_what_asks_for_nothing(parts):
+    # Each line names its own address of 127.0.0.0/8, on the built-in
+    # blocklist: nothing is probed, each line written is `excluded`.
+    lines = [start + b"127.0.0.%d" % n + end for n, (start, end) in enumerate(parts, 1)]
+    written, named = {}, set()
+    for n, line in enumerate(lines, 1):
+        text = line[:-1] if line.endswith(b"\r") else line
+        if n == 1:
+            text = text.removeprefix(BOM)
+        if text.lstrip(b" \t")[:1] in (b"", b"#"):
+            continue
+        address, tab, rest = text.partition(b"\t")
+        if address == b"127.0.0.%d" % n:
+            written[address] = rest.split(b"\t") if tab else []
+        else:
+            named.add(n)
+    result = run_inprocess("smtpprobe", ["--port", "9", "--quiet"],
+                           b"".join(line + b"\n" for line in lines))
+    assert result.status == (1 if named else 0), result
+    assert {int(re.match(r"smtpprobe: stdin:(\d+): ", error).group(1))
+            for error in result.errors} == named
+    assert len(result.errors) == len(named)
+    out = result.stdout.split(b"\n")
+    assert out.pop() == b""
+    found = {}
+    for line in out:
+        assert re.fullmatch(rb"[\x20-\x7e\t]*", line), line
+        address, status, transcript, *rest = line.split(b"\t")
+        assert (status, transcript) == (b"excluded", b"")
+        found[address] = [record.unescape(field)[0] for field in rest]
+    assert found == written

@@ -109,7 +109,7 @@ def thousands(tmp_path_factory):
     addresses = [server.address for server in world.servers]
     # Some addresses twice, some in another spelling, and lines to reject.
     repeated = addresses[::7] + [f"{address}\tmx.example" for address in addresses[::11]]
-    rejected = ["127.000.0.1", "not-an-address", "fe80::1%lo", "224.0.0.1", "", "\xff"]
+    rejected = ["127.000.0.1", "not-an-address", "fe80::1%lo", "224.0.0.1", "\tmx.example", "\xff"]
     lines = lines_of(addresses + repeated + rejected)
     return Probed(tmp_path_factory.mktemp("thousands"), world, lines, 1000)
 

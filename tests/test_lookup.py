@@ -298,6 +298,16 @@ def test_an_empty_input_is_fine(nsd):
     assert run_inprocess("mxlookup", ["--server", nsd.spec, "--quiet"], b"").stderr == b""
 
 
+def test_a_byte_order_mark_at_the_start_of_each_input_is_dropped(nsd, tmp_path):
+    # Text from a Windows editor: a BOM first, CRLF line ends.
+    (tmp_path / "first").write_bytes(b"\xef\xbb\xbf# exchangers\r\none.example\r\n")
+    (tmp_path / "second").write_bytes(b"\xef\xbb\xbfimplicit.example\r\n")
+    result = run_inprocess("mxlookup", ["-s", nsd.spec, str(tmp_path / "first"),
+                                        str(tmp_path / "second")])
+    assert result.status == 0, result
+    assert [line[2] for line in fields(result)] == ["one.example", "implicit.example"]
+
+
 def test_files_named_as_arguments_are_read_in_turn(nsd, tmp_path):
     (tmp_path / "first").write_text("one.example\n")
     (tmp_path / "second").write_text("implicit.example\n")
@@ -313,6 +323,16 @@ def test_bad_options_are_usage_errors(option):
     result = run_inprocess("mxlookup", option, b"one.example\n")
     assert result.status == 2
     assert result.stdout == b""
+
+
+@pytest.mark.parametrize("value, why", [
+    ("0", "must be at least 0.001"), ("inf", "takes a finite number"),
+    ("nan", "takes a finite number"), ("1e400", "takes a finite number")])
+def test_the_timeout_is_positive_and_finite(value, why):
+    result = run_inprocess("mxlookup", ["--server", "127.0.0.1:9", "--retries", "0",
+                                        "--timeout", value], b"one.example\n")
+    assert (result.status, result.stdout) == (2, b"")
+    assert result.errors[0] == f"mxlookup: --timeout {why}, not '{value}'"
 
 
 def test_server_specs():

@@ -20,6 +20,7 @@ from scripted_smtp import (
 pytestmark = pytest.mark.timeout(60)
 
 HELP, QUIT = b"HELP\r\n", b"QUIT\r\n"
+BOM = b"\xef\xbb\xbf"  # UTF-8's byte order mark
 # Every farm is in 127.0.0.0/8, which the built-in blocklist holds.
 REACH_LOOPBACK = ["--blocklist", "/dev/null"]
 SHORT = ["--connect-timeout", "0.5", "--read-timeout", "0.5", "--deadline", "3", "--rate", "0",
@@ -252,6 +253,26 @@ def test_the_other_fields_pass_through_unchanged(farm):
     assert set(result.stdout.decode().splitlines()) == expected
 
 
+def test_control_bytes_in_the_other_fields_are_escaped(farm):
+    nobody = [farm.unused().encode() for _ in range(4)]
+    # mxlookup's names carry DNS's own escapes: its lines pass unchanged.
+    from_mxlookup = b"\tmx\\000\\255\\027[31m\\009\\032x.odd\tbytes.odd\t10"
+    lines = [nobody[0] + from_mxlookup,
+             nobody[1] + b"\tcr\rin\x01the\x1b[31m\x7fmiddle\tcaf\xc3\xa9\t\x00\t\\x01",
+             nobody[2] + b"\tmx\td\t10\r\r",
+             nobody[3] + b"\t\r"]
+    result = run_inprocess("smtpprobe", ["-p", str(farm.port), *SHORT, "-q"],
+                           b"".join(line + b"\n" for line in lines))
+    assert result.status == 0, result
+    assert sorted(result.stdout.split(b"\n")) == sorted([
+        b"",
+        nobody[0] + b"\trefused\t" + from_mxlookup,
+        nobody[1] + b"\trefused\t\tcr\\rin\\x01the\\x1b[31m\\x7fmiddle\tcaf\\xc3\\xa9"
+                    b"\t\\x00\t\\x01",
+        nobody[2] + b"\trefused\t\tmx\td\t10\\r",
+        nobody[3] + b"\trefused\t\t"])
+
+
 def test_addresses_come_out_canonical(farm):
     server = farm.serve(smtp(b"220 six\r\n", b"214 ok\r\n"), host="::1")
     result = probe(farm, ["0000:0000:0000:0000:0000:0000:0000:0001"])
@@ -263,7 +284,7 @@ def test_bad_lines_are_named_and_skipped(farm):
     server = farm.serve(smtp(b"220 hi\r\n", b"214 ok\r\n"))
     bad = {
         2: ("mx.example.com\tx", "not an IP address: 'mx.example.com'"),
-        3: ("", "not an IP address: ''"),
+        3: ("\tmx.example", "not an IP address: ''"),
         4: ("127.000.0.1", "IPv4 address with leading zeros is ambiguous: '127.000.0.1'"),
         5: ("fe80::1%eth0", "zone ids are not allowed: 'fe80::1%eth0'"),
         6: ("0.0.0.0", "unspecified address: '0.0.0.0'"),
@@ -273,7 +294,7 @@ def test_bad_lines_are_named_and_skipped(farm):
         10: ("255.255.255.255", "broadcast address: '255.255.255.255'"),
         11: ("240.1.2.3", "reserved address (240.0.0.0/4): '240.1.2.3'"),
         12: (" 127.0.0.1", "not an IP address: ' 127.0.0.1'"),
-        13: ("1.2.3.4\r", "not an IP address: '1.2.3.4\\r'"),
+        13: ("127.0.0.1\r\r", "not an IP address: '127.0.0.1\\r'"),  # one CR is dropped
     }
     lines = [server] + [line for line, _ in bad.values()] + [f"{server}\tagain"]
     result = probe(farm, lines)
@@ -281,6 +302,42 @@ def test_bad_lines_are_named_and_skipped(farm):
     assert list(records(result)) == [server]
     assert result.errors[:-1] == [f"smtpprobe: stdin:{n}: {why}" for n, (_, why) in bad.items()]
     assert summary(result) == [1, 1, 0, 0, 0, 0, 0, 0, 0, 1, len(bad), 0, 0]
+
+
+def test_blank_and_comment_lines_are_skipped_silently(farm):
+    server = farm.serve(smtp(b"220 hi\r\n", b"214 ok\r\n"))
+    lines = ["# the exchangers of example.com", "", "   ", "\t", "\r", " \t# indented\r",
+             f"#{server}", server, "#"]
+    result = probe(farm, lines)
+    assert result.status == 0, result
+    assert list(records(result)) == [server]
+    assert len(result.errors) == 1
+    assert summary(result) == [1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
+
+
+def test_crlf_line_ends_and_a_byte_order_mark_leave_no_trace(farm):
+    # Text from a Windows editor: a BOM first, CRLF line ends.
+    first, second = (farm.serve(smtp(b"220 hi\r\n", b"214 ok\r\n")) for _ in range(2))
+    result = pipeline(
+        f"printf '\\xef\\xbb\\xbf{first}\\r\\n{second}\\tmx\\td\\t10\\r\\n'"
+        f" | smtpprobe -p {farm.port} {' '.join(SHORT)} -q", timeout=60)
+    assert (result.status, result.stderr) == (0, b""), result
+    assert sorted(result.stdout.split(b"\n")) == sorted([
+        b"", f"{first}\tok\t220 hi\\r\\n214 ok\\r\\n221 bye\\r\\n".encode(),
+        f"{second}\tok\t220 hi\\r\\n214 ok\\r\\n221 bye\\r\\n\tmx\td\t10".encode()])
+
+
+def test_a_byte_order_mark_is_dropped_at_the_start_of_each_input_only(farm, tmp_path):
+    first, second = farm.unused(), farm.unused()
+    (tmp_path / "one").write_bytes(BOM + f"{first}\r\n".encode())
+    (tmp_path / "two").write_bytes(BOM + f"{second}\tmx\r\n".encode() + BOM + b"127.0.0.1\n")
+    result = run_inprocess("smtpprobe", ["-p", str(farm.port), *SHORT, "-q",
+                                         str(tmp_path / "one"), str(tmp_path / "two")])
+    assert records(result) == {first: ("refused", b"", (), []),
+                               second: ("refused", b"", (), ["mx"])}
+    assert result.errors == [f"smtpprobe: {tmp_path / 'two'}:2: "
+                             "not an IP address: '\\xef\\xbb\\xbf127.0.0.1'"]
+    assert result.status == 1
 
 
 def test_files_named_as_arguments(farm, tmp_path):
@@ -302,11 +359,31 @@ def test_quiet_has_no_summary(farm):
 @pytest.mark.parametrize("option, value", [
     ("--port", "0"), ("--port", "65536"), ("--concurrency", "0"), ("--rate", "-1"),
     ("--read-timeout", "soon"), ("--max-bytes", "0"), ("--shard", "0/2"), ("--shard", "3/2"),
-    ("--shard", "1/0"), ("--shard", "1"), ("--shard", "-1/2")])
+    ("--shard", "1/0"), ("--shard", "1"), ("--shard", "-1/2"), ("--rate", "inf"),
+    ("--rate", "nan")])
 def test_bad_option_values(option, value):
     result = run_inprocess("smtpprobe", [option, value])
     assert result.status == 2
     assert result.errors[-1] == "smtpprobe: usage error: see --help"
+
+
+@pytest.mark.parametrize("option", ["--connect-timeout", "--read-timeout", "--deadline"])
+@pytest.mark.parametrize("value, why", [
+    ("0", "must be at least 0.001"), ("-1", "must be at least 0.001"),
+    ("inf", "takes a finite number"), ("-inf", "takes a finite number"),
+    ("nan", "takes a finite number"), ("1e400", "takes a finite number")])
+def test_a_timeout_is_positive_and_finite(farm, option, value, why):
+    result = probe(farm, [farm.unused()], option, value)
+    assert (result.status, result.stdout) == (2, b"")
+    assert result.errors[0] == f"smtpprobe: {option} {why}, not '{value}'"
+
+
+def test_the_shortest_timeouts_are_taken(farm):
+    nobody = farm.unused()
+    result = probe(farm, [nobody], "--connect-timeout", "0.001", "--read-timeout", "0.001",
+                   "--deadline", "0.001")
+    assert result.status == 0, result
+    assert list(records(result)) == [nobody]
 
 
 # Scheduling ----------------------------------------------------------------

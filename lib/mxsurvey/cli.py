@@ -18,6 +18,7 @@ name the input and the line, `PROGRAM: FILE:LINE: what is wrong with it`.
 import asyncio
 import contextlib
 import io
+import math
 import os
 import signal
 import sys
@@ -88,7 +89,9 @@ def _number_option(args, name, kind, minimum, what):
         value = kind(text)
     except (TypeError, ValueError):
         raise UsageError(f"{name} takes {what}, not {text!r}") from None
-    if not value >= minimum:  # also rejects NaN
+    if isinstance(value, float) and not math.isfinite(value):  # inf, nan, 1e999
+        raise UsageError(f"{name} takes a finite number, not {text!r}")
+    if value < minimum:
         raise UsageError(f"{name} must be at least {minimum}, not {text!r}")
     return value
 
@@ -273,6 +276,19 @@ def numbered_lines(ctx, paths):
     """Yield (source, lineno, line) over all inputs."""
     for chunk in numbered_chunks(ctx, paths):
         yield from chunk
+
+
+BOM = b"\xef\xbb\xbf"  # the UTF-8 byte order mark some editors write first
+
+
+def text_line(line, lineno):
+    """An input line without what text from other systems may add: the CR
+    of a CRLF line end and, on the first line of an input, a byte order mark."""
+    if line.endswith(b"\r"):
+        line = line[:-1]
+    if lineno == 1 and line.startswith(BOM):
+        line = line[len(BOM):]
+    return line
 
 
 # Asyncio -------------------------------------------------------------------

@@ -224,7 +224,7 @@ class Survey:
         try:
             async for source, lineno, line in cli.async_numbered_lines(self.ctx, paths):
                 try:
-                    domain = parse_domain(line)
+                    domain = parse_domain(cli.text_line(line, lineno))
                 except BadName as error:
                     self.counts["bad"] += 1
                     self.ctx.bad_line(source, lineno, str(error))

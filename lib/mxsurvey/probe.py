@@ -32,7 +32,8 @@ Usage:
   smtpprobe (-h | --help | --version)
 
 Reads lines whose first field is an IPv4 or IPv6 address (mxlookup's output,
-or one address a line) from the FILEs or stdin.  Probes each distinct address
+or one address a line) from the FILEs or stdin; blank lines and `#` comments
+are skipped.  Probes each distinct address
 once: connect, read the greeting, send HELP, read the reply, send QUIT.
 Writes ADDRESS, STATUS, TRANSCRIPT and the input line's other fields, one
 line per address, in the order the exchanges finish.  Addresses of the
@@ -62,6 +63,9 @@ Options:
   --version                  Show the version.
 """
 
+# A wait of no time at all would make every probe a timeout.
+SHORTEST_WAIT = 0.001
+
 # Open files kept for other things than connections: the standard streams,
 # an input file, the event loop's own, and some room to spare.
 RESERVED_FILES = 32
@@ -78,9 +82,9 @@ def body(args, ctx):
     concurrency = cli.int_option(args, "--concurrency", minimum=1)
     rate = cli.float_option(args, "--rate")
     limits = smtp.Limits(
-        connect_timeout=cli.float_option(args, "--connect-timeout"),
-        read_timeout=cli.float_option(args, "--read-timeout"),
-        deadline=cli.float_option(args, "--deadline"),
+        connect_timeout=cli.float_option(args, "--connect-timeout", minimum=SHORTEST_WAIT),
+        read_timeout=cli.float_option(args, "--read-timeout", minimum=SHORTEST_WAIT),
+        deadline=cli.float_option(args, "--deadline", minimum=SHORTEST_WAIT),
         max_bytes=cli.int_option(args, "--max-bytes", minimum=1),
     )
     shard = parse_shard(args["--shard"])
@@ -200,6 +204,11 @@ def fit_concurrency(ctx, wanted):
 
 # Input ---------------------------------------------------------------------
 
+def is_blank_or_comment(line):
+    """A line that asks for nothing: blank, or a `#` first after blanks."""
+    return line.lstrip(b" \t")[:1] in (b"", b"#")
+
+
 class BadAddress(ValueError):
     """A first field that names no server we could probe; says why."""
 
@@ -301,6 +310,10 @@ class Survey:
     async def _probe_all(self, paths):
         async with contextlib.aclosing(cli.async_numbered_lines(self.ctx, paths)) as lines:
             async for source, lineno, line in lines:
+                line = cli.text_line(line, lineno)
+                if is_blank_or_comment(line):
+                    self.progress.add()
+                    continue
                 first, tab, rest = line.partition(b"\t")
                 try:
                     address = parse_address(first)
@@ -348,8 +361,8 @@ class Survey:
         self.counts[status] += 1
         self.progress.add()
         if self.output.error is None:  # else run() raises it
-            self.output.write(
-                b"%s\t%s\t%s%s\n" % (canonical, _STATUS_BYTES[status], transcript, rest))
+            self.output.write(b"%s\t%s\t%s%s\n" % (
+                canonical, _STATUS_BYTES[status], transcript, record.printable_fields(rest)))
 
     def _finished(self, task):
         self.running.discard(task)

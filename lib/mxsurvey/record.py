@@ -77,6 +77,19 @@ def escape(data):
     return _NEEDS_ESCAPE.sub(lambda match: _ESCAPED[match.group()[0]], data)
 
 
+_UNPRINTABLE = re.compile(rb"[^\x20-\x7e\t]")
+
+
+def printable_fields(data):
+    """Fields passed on from an input line, the TABs between them kept, with
+    each byte outside printable ASCII written as escape() writes it.  The
+    rest stands as it is, backslashes too: the names of a mxlookup line carry
+    DNS's own escapes (`\\DDD`), and such a line passes unchanged."""
+    if not _UNPRINTABLE.search(data):
+        return data
+    return _UNPRINTABLE.sub(lambda match: _ESCAPED[match.group()[0]], data)
+
+
 def note(word):
     """The escaped form of a note, to append to an escaped transcript."""
     return b"\\[" + word.encode("ascii") + b"]"
