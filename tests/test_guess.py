@@ -140,10 +140,18 @@ def test_bad_input_lines_are_named_and_skipped_and_the_rest_labelled():
         "mtaguess: stdin:2: fewer than 3 fields",
         "mtaguess: stdin:3: fewer than 3 fields",
         "mtaguess: stdin:4: unknown status 'maybe'",
-        "mtaguess: stdin:5: transcript: bad escape at byte 6: '\\\\q'",
-        "mtaguess: stdin:6: transcript: bad escape at byte 5: '\\x01raw'",
-        "mtaguess: stdin:7: transcript: bad escape at byte 1: '\\\\'",
+        "mtaguess: stdin:5: transcript: bad escape \\q at byte 6",
+        "mtaguess: stdin:6: transcript: raw control byte 0x01 at byte 5",
+        "mtaguess: stdin:7: transcript: lone backslash at byte 1",
     ]
+
+
+@pytest.mark.timeout(60)
+def test_a_raw_control_byte_is_named_as_raw_not_as_its_escape():
+    done = pipeline(r"printf '127.0.0.1\tok\t220 Sendmail\r\n127.0.0.1\tok\t220 x\\q\n' | mtaguess")
+    assert (done.status, done.stdout) == (1, b"")
+    assert done.errors == ["mtaguess: stdin:1: transcript: raw control byte 0x0d at byte 13",
+                           "mtaguess: stdin:2: transcript: bad escape \\q at byte 6"]
 
 
 def test_files_are_read_in_order_and_a_missing_one_is_named(tmp_path):

@@ -41,9 +41,46 @@ def test_what_escape_could_not_write_is_rejected(field):
         record.unescape(field)
 
 
-def test_bad_escape_names_the_offset():
-    with pytest.raises(record.BadEscape, match="byte 4"):
-        record.unescape(b"abc\\q")
+@pytest.mark.parametrize("field, message", [
+    (b"220 Sendmail\r", "raw control byte 0x0d at byte 13"),
+    (b"tab\there", "raw control byte 0x09 at byte 4"),
+    (b"nul\x00", "raw control byte 0x00 at byte 4"),
+    (b"del\x7f", "raw control byte 0x7f at byte 4"),
+    (b"high\xff", "raw byte 0xff at byte 5"),
+    (b"abc\\q", "bad escape \\q at byte 4"),
+    (b"\\qrs", "bad escape \\q at byte 1"),
+    (b"\\x4", "bad escape \\x4 at byte 1"),
+    (b"\\xg0 y", "bad escape \\xg0 at byte 1"),
+    (b"a\\[Cut] b", "bad escape \\[Cut] at byte 2"),
+    (b"a\\[cut", "bad escape \\[ at byte 2"),
+    (b"abc\\", "lone backslash at byte 4"),
+    (b"a\\ b", "lone backslash at byte 2"),
+    (b"a\\\r", "lone backslash at byte 2"),
+])
+def test_a_bad_escape_is_named_as_it_stands_in_the_field(field, message):
+    with pytest.raises(record.BadEscape) as raised:
+        record.unescape(field)
+    assert str(raised.value) == message
+
+
+@given(st.binary(max_size=40))
+def test_what_is_bad_is_named_by_the_bytes_at_its_offset(field):
+    try:
+        record.unescape(field)
+    except record.BadEscape as error:
+        message = str(error)
+    else:
+        return
+    assert PRINTABLE_FIELD.match(message.encode())
+    what, offset = message.rsplit(" at byte ", 1)
+    bad = field[int(offset) - 1:]
+    if what.startswith("raw "):
+        assert what.endswith(f" 0x{bad[0]:02x}") and not PRINTABLE_FIELD.match(bad[:1])
+    elif what.startswith("bad escape "):
+        shown = what.removeprefix("bad escape ").encode()
+        assert shown.startswith(b"\\") and bad.startswith(shown)
+    else:
+        assert what == "lone backslash" and bad.startswith(b"\\")
 
 
 @pytest.mark.parametrize("data, text", [

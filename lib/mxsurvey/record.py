@@ -123,9 +123,28 @@ def unescape(field):
         else:
             notes.append(word.decode("ascii"))
     if position != len(field):
-        shown = field[position:position + 6].decode("ascii", "backslashreplace")
-        raise BadEscape(f"bad escape at byte {position + 1}: {shown!r}")
+        raise BadEscape(_what_is_bad(field, position))
     return b"".join(data), tuple(notes)
+
+
+# What a bad escape is shown as: the backslash and the printable bytes that
+# make it up, never a byte that would itself need escaping.
+_BAD_ESCAPE = re.compile(
+    rb"\\(?:x[\x21-\x5b\x5d-\x7e]{0,2}|\[[\x21-\x5b\x5d-\x7e]{0,32}?\]|[\x21-\x5b\x5d-\x7e])")
+
+
+def _what_is_bad(field, position):
+    """The message for the byte of `field` at `position` that no token
+    matched: a raw byte, or a backslash that starts no escape."""
+    at = f"at byte {position + 1}"
+    byte = field[position]
+    if byte != ord("\\"):
+        kind = "control byte" if byte < 0x20 or byte == 0x7F else "byte"
+        return f"raw {kind} 0x{byte:02x} {at}"
+    shown = _BAD_ESCAPE.match(field, position)
+    if shown is None:
+        return f"lone backslash {at}"
+    return f"bad escape {shown.group().decode('ascii')} {at}"
 
 
 def joined_text(data):
