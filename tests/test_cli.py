@@ -99,6 +99,17 @@ def test_usage_errors_exit_2_with_the_usage_on_stderr():
     assert "Usage:" in err and "Options:" not in err
 
 
+@pytest.mark.parametrize("argv, reason", [
+    (["--no-such-option"], "unknown option --no-such-option"),
+    (["--count"], "--count requires argument"),
+    (["--count=1", "--count", "2"], "--count given more than once"),
+])
+def test_a_usage_error_says_what_is_wrong(argv, reason):
+    status, _, err = run(argv)
+    assert status == 2
+    assert err.splitlines()[0] == f"echo-lines: usage error: {reason}; the usage is:"
+
+
 @pytest.mark.parametrize("argv, message", [
     (["--count=zero"], "--count takes a whole number, not 'zero'"),
     (["--count=0"], "--count must be at least 1, not '0'"),

@@ -255,7 +255,7 @@ def test_a_chunk_is_labelled_as_line_by_line(lines):
 def test_usage_errors_exit_2():
     done = run_inprocess("mtaguess", ["--nonsense"])
     assert done.status == 2 and done.stdout == b""
-    assert done.errors[0] == "mtaguess: usage error; the usage is:"
+    assert done.errors[0] == "mtaguess: usage error: unknown option --nonsense; the usage is:"
     assert run_inprocess("mtaguess", ["--awk", "input-file"]).status == 2
 
 

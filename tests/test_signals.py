@@ -129,3 +129,39 @@ def test_sigkill_loses_only_the_exchanges_in_flight(tmp_path):
     lines = out.read_bytes().splitlines(keepends=True)
     assert sorted(line.split(b"\t")[0].decode() for line in lines) == sorted(quick)
     assert all(line.endswith(b"\\r\\n221 bye\\r\\n\n") for line in lines)
+
+
+# A signal ignored when a program starts (SIGINT of a background job in a
+# script, SIGTERM under some supervisors) stays ignored: each program is seen
+# to have answered a line, is signalled, answers one more and ends normally.
+IGNORING = {
+    # program and its arguments, line N in, the stream that answers it
+    "smtpprobe": (["--quiet"], b"192.0.2.%d\n", "stdout"),  # excluded: no connection
+    "mxlookup": (["--quiet", "--server", "127.0.0.1:9"], b"192.0.2.%d\n", "stderr"),  # bad name
+    "mtaguess": ([], b"192.0.2.%d\ttimeout\t\n", "stdout"),
+}
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("program", sorted(IGNORING))
+def test_a_signal_ignored_at_the_start_stays_ignored(program, signum):
+    args, line, answers = IGNORING[program]
+    # Each line another address: smtpprobe writes none for a repeated one.
+    process = subprocess.Popen([BIN / program, *args], stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               preexec_fn=lambda: signal.signal(signum, signal.SIG_IGN))
+    try:
+        answer = getattr(process, answers)
+        for number in range(2):
+            process.stdin.write(line % number)
+            process.stdin.flush()
+            assert answer.readline().endswith(b"\n")
+            process.send_signal(signum)
+        process.stdin.close()
+        status = process.wait(timeout=30)
+    finally:
+        process.kill()
+        process.wait()
+        process.stdout.close()
+    assert status == (1 if answers == "stderr" else 0), process.stderr.read()

@@ -20,6 +20,7 @@ import contextlib
 import io
 import math
 import os
+import re
 import signal
 import sys
 import threading
@@ -109,7 +110,7 @@ def run(name, usage, body, argv=None, stdin=None, stdout=None, stderr=None):
         args = _parse(usage, argv, ctx)
     except _Done as done:
         return done.status
-    if real_process:
+    if real_process and not _ignored(signal.SIGTERM):
         signal.signal(signal.SIGTERM, _raise_interrupted)
     try:
         body(args, ctx)
@@ -151,8 +152,9 @@ def _parse(usage, argv, ctx):
     try:
         with contextlib.redirect_stdout(help_text):
             return docopt.docopt(usage, argv, version=f"{ctx.name} {__version__}")
-    except docopt.DocoptExit:
-        ctx.say("usage error; the usage is:")
+    except docopt.DocoptExit as error:
+        complaint = usage_complaint(error, usage, sys.argv[1:] if argv is None else argv)
+        ctx.say(f"usage error: {complaint}; the usage is:")
         ctx.stderr.write(usage_lines(usage).encode())
         ctx.stderr.flush()
         raise _Done(EXIT_USAGE) from None
@@ -162,10 +164,44 @@ def _parse(usage, argv, ctx):
         raise _Done(EXIT_OK) from None
 
 
+# How docopt names an argument it could not place: Option(short, long, ...)
+# or Argument(name, value); the long name, else the short, else the value.
+_UNPLACED = re.compile(r"(?:Option|Argument|Command)\((None|'[^']*'), (None|'[^']*')")
+
+
+def usage_complaint(error, usage, argv):
+    """What was wrong with the command line, in a few words: docopt's own
+    first line, or for arguments it could not place, those arguments as they
+    were typed, and whether they were given twice or are unknown."""
+    first = str(error).split("\n", 1)[0]
+    unplaced = [[name.strip("'") for name in names if name != "None"]
+                for names in _UNPLACED.findall(first)]
+    if not first.startswith("Warning: found unmatched") or not all(unplaced):
+        return first
+    words = []
+    for names in unplaced:
+        name = names[-1]
+        given = sum(1 for word in argv for form in names
+                    if word == form or word.startswith(form + "="))
+        if not name.startswith("-"):
+            words.append(f"unexpected argument {name!r}")
+        elif given > 1:
+            words.append(f"{name} given more than once")
+        elif not re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", usage):
+            words.append(f"unknown option {name}")
+        else:
+            words.append(f"{name} not as the usage has it")
+    return ", ".join(words)
+
+
 def usage_lines(usage):
     """The `Usage:` section of a docopt text, as docopt prints it."""
     section = usage[usage.lower().index("usage:"):]
     return section.split("\n\n", 1)[0].rstrip() + "\n"
+
+
+def _ignored(signum):
+    return signal.getsignal(signum) == signal.SIG_IGN
 
 
 def _raise_interrupted(signum, frame):
@@ -305,9 +341,12 @@ def run_async(coroutine):
         task.cancel()
 
     in_main_thread = threading.current_thread() is threading.main_thread()
-    if in_main_thread:
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(signum, stop, signum)
+    # A signal ignored when the program started (a background job's SIGINT,
+    # nohup's) stays ignored, as it does in the programs without a loop.
+    stopping = [signum for signum in (signal.SIGINT, signal.SIGTERM)
+                if in_main_thread and not _ignored(signum)]
+    for signum in stopping:
+        loop.add_signal_handler(signum, stop, signum)
     try:
         return loop.run_until_complete(task)
     except asyncio.CancelledError:
@@ -317,9 +356,8 @@ def run_async(coroutine):
             raise KeyboardInterrupt from None
         raise Interrupted(caught[0]) from None
     finally:
-        if in_main_thread:
-            for signum in (signal.SIGINT, signal.SIGTERM):
-                loop.remove_signal_handler(signum)
+        for signum in stopping:
+            loop.remove_signal_handler(signum)
         for leftover in asyncio.all_tasks(loop):
             leftover.cancel()
         loop.run_until_complete(asyncio.sleep(0))
