@@ -121,3 +121,18 @@ def test_reports_of_shards_merged_are_one_report_byte_for_byte(survey, tmp_path)
     assert merged.stdout == single.stdout
     assert hosts_used(tmp_path) == ["alpha", "beta"]
 
+
+
+@pytest.mark.timeout(180)
+def test_reports_of_shards_piped_into_merge_are_one_report_byte_for_byte(survey, tmp_path):
+    directory, port = survey
+    shutil.copy(directory / "addresses", tmp_path)
+    single = pipeline(f"{PROBE} --port {port} < addresses | mtaguess | tally",
+                      cwd=tmp_path, timeout=120)
+    assert (single.status, single.stderr) == (0, b"")
+    recipe = parallel(f"{PROBE} --port {port} --shard {{}}/{SHARDS} | mtaguess | tally", tmp_path)
+    assert (recipe.status, recipe.stderr) == (0, b"")
+    assert recipe.stdout.count(b" addresses\n") == SHARDS
+    merged = pipeline("tally --merge", stdin=recipe.stdout)
+    assert (merged.status, merged.stderr) == (0, b"")
+    assert merged.stdout == single.stdout
