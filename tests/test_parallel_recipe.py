@@ -86,53 +86,51 @@ def hosts_used(cwd):
     return sorted({line.split()[0] for line in (cwd / "ssh.log").read_text().splitlines()})
 
 
-@pytest.mark.timeout(180)
-def test_counts_of_shards_merged_are_one_run_byte_for_byte(survey, tmp_path):
+def succeeded(result):
+    assert (result.status, result.stderr) == (0, b"")
+    return result.stdout
+
+
+def one_run(survey, tmp_path, tally):
+    """What the survey's pipe ending in `tally` prints in one run over all of
+    `addresses` (copied into tmp_path, where parallel will read it too)."""
     directory, port = survey
     shutil.copy(directory / "addresses", tmp_path)
-    single = pipeline(f"{PROBE} --port {port} < addresses | mtaguess | tally --counts",
-                      cwd=tmp_path, timeout=120)
-    assert (single.status, single.stderr) == (0, b"")
-    assert len(single.lines) > 20
-    recipe = parallel(
-        f"{PROBE} --port {port} --shard {{}}/{SHARDS} | mtaguess | tally --counts", tmp_path)
-    assert (recipe.status, recipe.stderr) == (0, b"")
-    merged = pipeline("tally --merge", stdin=recipe.stdout)
-    assert (merged.status, merged.stderr) == (0, b"")
-    assert merged.stdout == single.stdout
+    return succeeded(pipeline(f"{PROBE} --port {port} < addresses | mtaguess | {tally}",
+                              cwd=tmp_path, timeout=120))
+
+
+def shards(survey, tmp_path, tally, options=""):
+    """What parallel passes on of the shards' pipes, each ending in `tally`."""
+    _, port = survey
+    return succeeded(parallel(f"{PROBE} --port {port} --shard {{}}/{SHARDS} | mtaguess | {tally}",
+                              tmp_path, options))
+
+
+@pytest.mark.timeout(180)
+def test_counts_of_shards_merged_are_one_run_byte_for_byte(survey, tmp_path):
+    single = one_run(survey, tmp_path, "tally --counts")
+    assert single.count(b"\n") > 20
+    merged = succeeded(pipeline("tally --merge", stdin=shards(survey, tmp_path, "tally --counts")))
+    assert merged == single
     assert hosts_used(tmp_path) == ["alpha", "beta"]
 
 
 @pytest.mark.timeout(180)
 def test_reports_of_shards_merged_are_one_report_byte_for_byte(survey, tmp_path):
-    directory, port = survey
-    shutil.copy(directory / "addresses", tmp_path)
-    single = pipeline(f"{PROBE} --port {port} < addresses | mtaguess | tally --percent",
-                      cwd=tmp_path, timeout=120)
-    assert (single.status, single.stderr) == (0, b"")
-    result = parallel(f"{PROBE} --port {port} --shard {{}}/{SHARDS} | mtaguess | tally",
-                      tmp_path, options="--results shard{}.report")
-    assert (result.status, result.stderr) == (0, b"")
+    single = one_run(survey, tmp_path, "tally --percent")
+    shards(survey, tmp_path, "tally", options="--results shard{}.report")
     reports = [f"shard{k}.report" for k in range(1, SHARDS + 1)]
     for report in reports:
         assert re.match(rb"[0-9]+ addresses\n", (tmp_path / report).read_bytes())
-    merged = pipeline(f"tally --merge --percent {' '.join(reports)}", cwd=tmp_path)
-    assert (merged.status, merged.stderr) == (0, b"")
-    assert merged.stdout == single.stdout
+    merged = succeeded(pipeline(f"tally --merge --percent {' '.join(reports)}", cwd=tmp_path))
+    assert merged == single
     assert hosts_used(tmp_path) == ["alpha", "beta"]
-
 
 
 @pytest.mark.timeout(180)
 def test_reports_of_shards_piped_into_merge_are_one_report_byte_for_byte(survey, tmp_path):
-    directory, port = survey
-    shutil.copy(directory / "addresses", tmp_path)
-    single = pipeline(f"{PROBE} --port {port} < addresses | mtaguess | tally",
-                      cwd=tmp_path, timeout=120)
-    assert (single.status, single.stderr) == (0, b"")
-    recipe = parallel(f"{PROBE} --port {port} --shard {{}}/{SHARDS} | mtaguess | tally", tmp_path)
-    assert (recipe.status, recipe.stderr) == (0, b"")
-    assert recipe.stdout.count(b" addresses\n") == SHARDS
-    merged = pipeline("tally --merge", stdin=recipe.stdout)
-    assert (merged.status, merged.stderr) == (0, b"")
-    assert merged.stdout == single.stdout
+    single = one_run(survey, tmp_path, "tally")
+    reports = shards(survey, tmp_path, "tally")
+    assert reports.count(b" addresses\n") == SHARDS
+    assert succeeded(pipeline("tally --merge", stdin=reports)) == single
