@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 
 import survey_lines
 from awk_judge import regexes, texts
-from mxsurvey import guess, patterns, record
+from mxsurvey import cli, guess, patterns, record
 from programs import BIN, pipeline, run, run_inprocess
+from scripted_smtp import Farm, say_and_close
 
 SENDMAIL = (b"220 mx.example.net ESMTP Sendmail 8.8.8/8.8.8; Mon, 11 May 1998\\r\\n"
             b"214-This is Sendmail version 8.8.8\\r\\n214-\\tHELO\\tEHLO\\r\\n"
@@ -250,6 +251,29 @@ def test_a_chunk_is_labelled_as_line_by_line(lines):
     assert done.lines == [line for line in expected if line is not None]
     assert done.status == (1 if None in expected else 0)
     assert len(done.errors) == expected.count(None)
+
+
+@pytest.mark.timeout(120)
+def test_the_longest_line_smtpprobe_can_write_is_labelled():
+    """A server that sends more than smtpprobe may record, every byte one
+    that escaping makes four, for an input line as long as smtpprobe takes,
+    its other fields all such bytes too: mtaguess labels the line."""
+    with Farm() as farm:
+        address = farm.serve(say_and_close(b"220 " + b"\x01" * (record.MAX_RECORDED + 10)))
+        rest = b"\t" + b"\x01" * (cli.MAX_LINE - len(address) - 1)
+        line = address.encode() + rest
+        assert len(line) == cli.MAX_LINE
+        probed = pipeline(
+            f"smtpprobe --quiet --blocklist /dev/null --port {farm.port}"
+            f" --max-bytes {record.MAX_RECORDED}", stdin=line + b"\n")
+    assert probed.status == 0, probed.stderr
+    [written] = probed.lines
+    assert written.startswith(address.encode() + b"\tok\t220 \\x01")
+    assert len(written) > 4 * (record.MAX_RECORDED + cli.MAX_LINE) - 100
+    assert len(written) <= record.longest_probe_line(cli.MAX_LINE)
+    labelled = pipeline("mtaguess", stdin=probed.stdout)
+    assert (labelled.status, labelled.stderr) == (0, b"")
+    assert labelled.stdout == b"not sure\t" + probed.stdout
 
 
 def test_usage_errors_exit_2():

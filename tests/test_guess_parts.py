@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import survey_lines
-from mxsurvey import cli, fileparts, guess
+from mxsurvey import fileparts, guess
 from programs import BIN, pipeline, run_inprocess
 
 pytestmark = [
@@ -26,7 +26,7 @@ pytestmark = [
 
 BAD_LINES = [b"", b"no fields at all", b"192.0.2.1\tOK\t220 hi\\r\\n",
              b"192.0.2.2\tok\t220 bad \\q escape", b"192.0.2.3\ttimeout"]
-OVERLONG = b"192.0.2.4\tok\t220 " + b"x" * cli.MAX_LINE
+OVERLONG = b"192.0.2.4\tok\t220 " + b"x" * guess.MAX_LINE
 
 
 @pytest.fixture(scope="module")

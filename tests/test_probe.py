@@ -360,11 +360,16 @@ def test_quiet_has_no_summary(farm):
     ("--port", "0"), ("--port", "65536"), ("--concurrency", "0"), ("--rate", "-1"),
     ("--read-timeout", "soon"), ("--max-bytes", "0"), ("--shard", "0/2"), ("--shard", "3/2"),
     ("--shard", "1/0"), ("--shard", "1"), ("--shard", "-1/2"), ("--rate", "inf"),
-    ("--rate", "nan")])
+    ("--rate", "nan"), ("--max-bytes", str(record.MAX_RECORDED + 1))])
 def test_bad_option_values(option, value):
     result = run_inprocess("smtpprobe", [option, value])
     assert result.status == 2
     assert result.errors[-1] == "smtpprobe: usage error: see --help"
+
+
+def test_max_bytes_has_a_bound():
+    result = run_inprocess("smtpprobe", ["--max-bytes", "1048577"])
+    assert result.errors[0] == "smtpprobe: --max-bytes must be at most 1048576, not '1048577'"
 
 
 @pytest.mark.parametrize("option", ["--connect-timeout", "--read-timeout", "--deadline"])

@@ -76,15 +76,15 @@ class Context:
         self.say(f"{source}:{lineno}: {message}")
 
 
-def int_option(args, name, minimum=0):
-    return _number_option(args, name, int, minimum, "a whole number")
+def int_option(args, name, minimum=0, maximum=None):
+    return _number_option(args, name, int, minimum, "a whole number", maximum)
 
 
 def float_option(args, name, minimum=0.0):
     return _number_option(args, name, float, minimum, "a number")
 
 
-def _number_option(args, name, kind, minimum, what):
+def _number_option(args, name, kind, minimum, what, maximum=None):
     text = args[name]
     try:
         value = kind(text)
@@ -94,6 +94,8 @@ def _number_option(args, name, kind, minimum, what):
         raise UsageError(f"{name} takes a finite number, not {text!r}")
     if value < minimum:
         raise UsageError(f"{name} must be at least {minimum}, not {text!r}")
+    if maximum is not None and value > maximum:
+        raise UsageError(f"{name} must be at most {maximum}, not {text!r}")
     return value
 
 
@@ -304,8 +306,8 @@ def numbered_chunks(ctx, paths, unlocked=False, name_overlong=True):
             yield numbered
 
 
-def name_overlong_line(ctx, source, lineno):
-    ctx.bad_line(source, lineno, f"line longer than {MAX_LINE} bytes")
+def name_overlong_line(ctx, source, lineno, max_line=MAX_LINE):
+    ctx.bad_line(source, lineno, f"line longer than {max_line} bytes")
 
 
 def numbered_lines(ctx, paths):

@@ -41,6 +41,8 @@ Options:
 """
 
 NOWHERE = b"-"  # --explain's FILE:LINE when no pattern named the label
+# Every line smtpprobe writes is read whole, however long its input lines.
+MAX_LINE = record.longest_probe_line(cli.MAX_LINE)
 # A regular file is cut into a range per processor, none smaller than
 # RANGE_MIN: a process of its own for less is not worth its start.
 PROCESSES = fileparts.PROCESSES
@@ -97,7 +99,7 @@ def label_stream(ctx, labeller, source, stream):
     """Label the lines of a stream a chunk at a time, each chunk written as
     soon as it is read; return the number of lines."""
     lines_before = 0
-    for lines in cli.line_chunks(stream):
+    for lines in cli.line_chunks(stream, MAX_LINE):
         labelled = None if None in lines else labeller.chunk(lines)
         if labelled is None:
             labelled = labeller.carefully(
@@ -254,7 +256,7 @@ class Labeller:
         labelled = []
         for source, lineno, line in chunk:
             if line is None:
-                cli.name_overlong_line(ctx, source, lineno)
+                cli.name_overlong_line(ctx, source, lineno, MAX_LINE)
                 continue
             fields = line.split(record.TAB, record.TRANSCRIPT + 1)
             if len(fields) <= record.TRANSCRIPT:

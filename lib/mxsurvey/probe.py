@@ -85,7 +85,7 @@ def body(args, ctx):
         connect_timeout=cli.float_option(args, "--connect-timeout", minimum=SHORTEST_WAIT),
         read_timeout=cli.float_option(args, "--read-timeout", minimum=SHORTEST_WAIT),
         deadline=cli.float_option(args, "--deadline", minimum=SHORTEST_WAIT),
-        max_bytes=cli.int_option(args, "--max-bytes", minimum=1),
+        max_bytes=cli.int_option(args, "--max-bytes", minimum=1, maximum=record.MAX_RECORDED),
     )
     shard = parse_shard(args["--shard"])
     excluded = load_blocklist(args["--blocklist"], args["--exclude"])

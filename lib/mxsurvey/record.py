@@ -42,6 +42,17 @@ FAILURE_LABELS = {
 }
 STATUSES = (OK, *FAILURE_LABELS)
 
+# The most bytes smtpprobe records from one server (its --max-bytes at most),
+# so that a smtpprobe line has a bound that mtaguess can read whole.
+MAX_RECORDED = 1 << 20
+
+
+def longest_probe_line(longest_input_line):
+    """The longest line smtpprobe writes for input lines of at most the given
+    length: every byte of the transcript and of the fields passed on may take
+    four (\\xHH), and the address, the status and a note take little."""
+    return 4 * (MAX_RECORDED + longest_input_line) + 256
+
 # Notes an escaped transcript may end with.
 NOTES = {
     "cut": "the reply reached the size cap; what followed was not read",
