@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from mxsurvey import progress
+from mxsurvey import cli, progress
 from programs import BIN
 from scripted_smtp import silent, smtp
 
@@ -102,6 +102,19 @@ def test_not_on_a_terminal_unless_asked(farm, tmp_path, forced):
     assert (CLEAR + b"smtpprobe: 0 of 9 lines") in completed.stderr if forced else (
         b"\x1b" not in completed.stderr and b"\r" not in completed.stderr)
     assert completed.stderr.endswith(b" s\n")  # the summary, last, on a line of its own
+
+
+def test_an_overlong_line_counts_as_done(farm, tmp_path):
+    # Named and skipped while a silent server keeps the run going for 2 s.
+    path = tmp_path / "in"
+    path.write_bytes(b"1" * (cli.MAX_LINE + 1) + f"\n{farm.serve(silent)}\n".encode())
+    with open(path, "rb") as stdin:
+        completed = subprocess.run(
+            [BIN / "smtpprobe", "-p", str(farm.port), *PROBE, "--progress"],
+            stdin=stdin, capture_output=True, timeout=40)
+    assert completed.returncode == 1
+    assert b"smtpprobe: stdin:1: line longer than" in completed.stderr
+    assert re.search(rb"smtpprobe: 1 of 2 lines \(50%\), 1 in flight", completed.stderr)
 
 
 def test_progress_and_quiet_contradict_each_other():

@@ -366,10 +366,12 @@ def run_async(coroutine):
         loop.close()
 
 
-async def async_numbered_lines(ctx, paths, queue_chunks=4):
+async def async_numbered_lines(ctx, paths, queue_chunks=4, skipped=None):
     """`numbered_lines` for a coroutine: the blocking reads run in a daemon
     thread (a pipe, a file or a terminal alike), so a stuck stdin never holds
-    the process at exit.  At most `queue_chunks` chunks are read ahead."""
+    the process at exit.  At most `queue_chunks` chunks are read ahead.
+    `skipped()`, if given, is called for each over-long line named here, so
+    that a count of lines done (progress) counts it too."""
     loop = asyncio.get_running_loop()
     queue = asyncio.Queue(queue_chunks)
     room = threading.Semaphore(queue_chunks)
@@ -404,6 +406,8 @@ async def async_numbered_lines(ctx, paths, queue_chunks=4):
         for source, lineno, line in item:
             if line is None:
                 name_overlong_line(ctx, source, lineno)
+                if skipped:
+                    skipped()
             else:
                 yield source, lineno, line
 

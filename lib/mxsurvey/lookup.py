@@ -222,7 +222,8 @@ class Survey:
         broken_pipe = False
         self.progress.start(lambda: self.in_flight)
         try:
-            async for source, lineno, line in cli.async_numbered_lines(self.ctx, paths):
+            async for source, lineno, line in cli.async_numbered_lines(
+                    self.ctx, paths, skipped=self.progress.add):
                 try:
                     domain = parse_domain(cli.text_line(line, lineno))
                 except BadName as error:

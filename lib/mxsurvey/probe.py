@@ -308,7 +308,8 @@ class Survey:
         self._summarize()
 
     async def _probe_all(self, paths):
-        async with contextlib.aclosing(cli.async_numbered_lines(self.ctx, paths)) as lines:
+        async with contextlib.aclosing(cli.async_numbered_lines(
+                self.ctx, paths, skipped=self.progress.add)) as lines:
             async for source, lineno, line in lines:
                 line = cli.text_line(line, lineno)
                 if is_blank_or_comment(line):
