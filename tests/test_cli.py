@@ -48,11 +48,12 @@ def body(args, ctx):
     if fail == "interrupt":
         ctx.stdout.write(b"finished\n")
         raise KeyboardInterrupt
-    for source, lineno, line in cli.numbered_lines(ctx, args["<file>"]):
-        if line.startswith(b"bad"):
-            ctx.bad_line(source, lineno, "a bad line")
-        else:
-            ctx.stdout.write(line + b"\n")
+    for chunk in cli.numbered_chunks(ctx, args["<file>"]):
+        for source, lineno, line in chunk:
+            if line.startswith(b"bad"):
+                ctx.bad_line(source, lineno, "a bad line")
+            else:
+                ctx.stdout.write(line + b"\n")
 
 
 def run(argv, stdin=b""):

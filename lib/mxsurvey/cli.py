@@ -112,7 +112,7 @@ def run(name, usage, body, argv=None, stdin=None, stdout=None, stderr=None):
         args = _parse(usage, argv, ctx)
     except _Done as done:
         return done.status
-    if real_process and not _ignored(signal.SIGTERM):
+    if real_process and not ignored(signal.SIGTERM):
         signal.signal(signal.SIGTERM, _raise_interrupted)
     try:
         body(args, ctx)
@@ -202,7 +202,9 @@ def usage_lines(usage):
     return section.split("\n\n", 1)[0].rstrip() + "\n"
 
 
-def _ignored(signum):
+def ignored(signum):
+    """Whether a signal was set to be ignored (as a shell does for a background
+    job's SIGINT): such a signal stays ignored."""
     return signal.getsignal(signum) == signal.SIG_IGN
 
 
@@ -310,12 +312,6 @@ def name_overlong_line(ctx, source, lineno, max_line=MAX_LINE):
     ctx.bad_line(source, lineno, f"line longer than {max_line} bytes")
 
 
-def numbered_lines(ctx, paths):
-    """Yield (source, lineno, line) over all inputs."""
-    for chunk in numbered_chunks(ctx, paths):
-        yield from chunk
-
-
 BOM = b"\xef\xbb\xbf"  # the UTF-8 byte order mark some editors write first
 
 
@@ -346,7 +342,7 @@ def run_async(coroutine):
     # A signal ignored when the program started (a background job's SIGINT,
     # nohup's) stays ignored, as it does in the programs without a loop.
     stopping = [signum for signum in (signal.SIGINT, signal.SIGTERM)
-                if in_main_thread and not _ignored(signum)]
+                if in_main_thread and not ignored(signum)]
     for signum in stopping:
         loop.add_signal_handler(signum, stop, signum)
     try:
@@ -367,7 +363,7 @@ def run_async(coroutine):
 
 
 async def async_numbered_lines(ctx, paths, queue_chunks=4, skipped=None):
-    """`numbered_lines` for a coroutine: the blocking reads run in a daemon
+    """`numbered_chunks`, a line at a time, for a coroutine: the blocking reads run in a daemon
     thread (a pipe, a file or a terminal alike), so a stuck stdin never holds
     the process at exit.  At most `queue_chunks` chunks are read ahead.
     `skipped()`, if given, is called for each over-long line named here, so

@@ -145,7 +145,7 @@ def _helper(function, args, results, sending, mask):
     status = 1
     try:
         for signum in STOPPING:
-            if signal.getsignal(signum) != signal.SIG_IGN:  # ignored stays ignored
+            if not cli.ignored(signum):
                 signal.signal(signum, signal.SIG_DFL)
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         os.close(results)
