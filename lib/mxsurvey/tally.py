@@ -144,7 +144,8 @@ def rows(counts, whole=None):
     ordered = sorted(counts.items(), key=by_count_then_label, reverse=True)
     if whole is None:
         return b"".join(b"%7d %s\n" % (count, label) for label, count in ordered)
-    return b"".join(b"%7d %5.1f%% %s\n" % (count, 100 * count / whole, label)
+    share = tallyfiles.written_share
+    return b"".join(b"%7d %s%% %s\n" % (count, share(count, whole), label)
                     for label, count in ordered)
 
 

@@ -31,9 +31,14 @@ REPORT_HEAD = re.compile(
     + FAILURES_HEADING + LF)
 HEAD_LINES = 4
 ROW = re.compile(rb" *([0-9]{1,19}) ([^\n]*)\n")
-# The share --percent writes between the count and the label, `%5.1f%% `:
-# from `  0.0` to `100.0`, right-aligned in five columns.
+# The share --percent writes between the count and the label, written_share()
+# and `% `: from `  0.0` to `100.0`, right-aligned in five columns.
 SHARE = re.compile(rb"((?:  [0-9]| [1-9][0-9])\.[0-9]|100\.0)% ")
+
+
+def written_share(count, whole):
+    """A row's share of `whole` as --percent writes it, and reads it back."""
+    return b"%5.1f" % (100 * count / whole)
 
 Head = collections.namedtuple("Head", "lineno addresses connections")
 
@@ -178,7 +183,7 @@ class Rows:
             elif not self.shared and share is not None:
                 raise BadRow("a row with a share (--percent) among rows without one")
             if share is not None and whole:
-                expected = b"%5.1f" % (100 * count / whole)
+                expected = written_share(count, whole)
                 if share != expected:
                     raise BadRow(f"{count} of {whole} is {expected.decode().strip()}%, "
                                  f"not {share.decode().strip()}%")
