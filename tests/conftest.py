@@ -1,8 +1,25 @@
-"""Fixtures shared by the test files."""
+"""Fixtures shared by the test files, and the network every test runs in.
+
+The whole session runs in a network namespace of its own whose one
+interface is loopback: smtpprobe and mxlookup connect to addresses they
+compute, and a hostile or fuzzing test is exactly where such a computation
+may go wrong, so no test may be able to reach any address but this
+machine's own.  The namespace is entered before any test (and any thread)
+starts; every process a test starts inherits it.
+"""
 
 import pytest
 
 from scripted_smtp import Farm
+from world import network
+
+
+def pytest_configure(config):
+    try:
+        network.isolate()
+    except network.Unavailable as why:
+        pytest.exit(f"the tests run only in a private network namespace, "
+                    f"as root or where user namespaces are allowed: {why}", returncode=4)
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from . import generate
 CLONE_NEWNET = 0x40000000
 CLONE_NEWUSER = 0x10000000
 PROBE_PORT = 9  # any port: nothing is asked of it but how connect() fails
+LEFT = []  # the network namespaces this process has left, oldest first
 
 
 def how():
@@ -64,22 +65,8 @@ def enter():
 
 
 def _enter():
-    uid, gid = os.geteuid(), os.getegid()
-    flags = CLONE_NEWNET if uid == 0 else CLONE_NEWUSER | CLONE_NEWNET
-    libc = ctypes.CDLL(None, use_errno=True)
-    if libc.unshare(flags) != 0:
-        raise Unavailable(f"cannot make a network namespace: {os.strerror(ctypes.get_errno())}")
-    if uid != 0:
-        for path, text in (("setgroups", "deny"), ("uid_map", f"0 {uid} 1"),
-                           ("gid_map", f"0 {gid} 1")):
-            with open(f"/proc/self/{path}", "w") as out:
-                out.write(text)
-    ip = shutil.which("ip") or next(
-        (path for path in ("/usr/sbin/ip", "/sbin/ip", "/bin/ip") if os.path.exists(path)), None)
-    if ip is None:
-        raise Unavailable("cannot set routes: no ip(8) command")
+    ip = isolate()
     for command in (
-            "link set lo up",
             "route del local 127.0.0.0/8 dev lo table local",
             f"route add local {generate.LOCAL_NET} dev lo table local",
             f"route add unreachable {generate.HOSTUNREACH_NET}"):
@@ -87,6 +74,38 @@ def _enter():
         if done.returncode != 0:
             raise Unavailable(f"ip {command}: {done.stderr.strip()}")
     check()
+
+
+def isolate():
+    """Move this process into a new network namespace whose one interface
+    is loopback, up: whatever address a program computes, nothing leaves
+    the machine.  Must run before the process starts any thread (a new user
+    namespace needs a single-threaded process).  Returns the path of ip(8).
+    Raises Unavailable."""
+    uid, gid = os.geteuid(), os.getegid()
+    ip = shutil.which("ip") or next(
+        (path for path in ("/usr/sbin/ip", "/sbin/ip", "/bin/ip") if os.path.exists(path)), None)
+    if ip is None:
+        raise Unavailable("cannot set up a network namespace: no ip(8) command")
+    flags = CLONE_NEWNET if uid == 0 else CLONE_NEWUSER | CLONE_NEWNET
+    libc = ctypes.CDLL(None, use_errno=True)
+    before = os.readlink("/proc/self/ns/net")
+    if libc.unshare(flags) != 0:
+        raise Unavailable(f"cannot make a network namespace: {os.strerror(ctypes.get_errno())}")
+    LEFT.append(before)
+    if uid != 0:
+        for path, text in (("setgroups", "deny"), ("uid_map", f"0 {uid} 1"),
+                           ("gid_map", f"0 {gid} 1")):
+            with open(f"/proc/self/{path}", "w") as out:
+                out.write(text)
+    done = subprocess.run([ip, "link", "set", "lo", "up"], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise Unavailable(f"ip link set lo up: {done.stderr.strip()}")
+    # Checked by looking, not by sending: the namespace must hold loopback alone.
+    interfaces = sorted(name for _, name in socket.if_nameindex())
+    if interfaces != ["lo"]:
+        raise Unavailable(f"the new network namespace has interfaces {interfaces}, not just lo")
+    return ip
 
 
 def check():
