@@ -23,7 +23,7 @@ demo-small: all
 	$(PYTHON) tools/demo --small $(DEMO_ARGS)
 
 test: all
-	tools/debian-packages gawk mawk nsd parallel iproute2 adns-tools nmap time
+	tools/debian-packages gawk mawk nsd parallel iproute2 adns-tools nmap time openssh-server
 	PATH="$(CURDIR)/bin:$$PATH" $(PYTHON) -m pytest $(PYTEST_ARGS) tests
 
 bench: all

@@ -3,17 +3,20 @@ tally --merge, against one run over all of it.  (The shards themselves are
 tested in test_shard.py.)
 
 The machines are this one: parallel reaches them through tests/local-ssh,
-a stand-in for ssh that runs the job here.  The servers are scripted ones
+a stand-in for ssh that runs the job here, and once through a real OpenSSH
+server on loopback (tests/sshd.py), as users run the recipe.  The servers are scripted ones
 on loopback, whose answers never change, so the two surveys must agree
 byte for byte.
 """
 
+import os
 import re
 import shutil
 
 import pytest
 
-from programs import CHECKOUT, pipeline, run
+import sshd
+from programs import BIN, CHECKOUT, pipeline, run
 from scripted_smtp import Farm, close_at_once, smtp
 from survey_lines import examples
 
@@ -68,12 +71,12 @@ def survey(tmp_path_factory):
         yield directory, farm.port
 
 
-def parallel(command, cwd, options=""):
+def parallel(command, cwd, options="", ssh=LOCAL_SSH):
     """GNU parallel running `command` for shards 1..SHARDS on two "hosts",
     each job given all of `addresses` on its stdin; the hosts are logged.
     parallel keeps its files under $HOME and $TMPDIR: the test's own."""
     log_ssh = cwd / "log-ssh"
-    log_ssh.write_text(f'#!/bin/sh\necho "$*" >> {cwd}/ssh.log\nexec {LOCAL_SSH} "$@"\n')
+    log_ssh.write_text(f'#!/bin/sh\necho "$*" >> {cwd}/ssh.log\nexec {ssh} "$@"\n')
     log_ssh.chmod(0o755)
     return pipeline(
         f"HOME={cwd} TMPDIR={cwd} parallel --will-cite --ssh {log_ssh} -S 2/alpha,2/beta"
@@ -100,11 +103,11 @@ def one_run(survey, tmp_path, tally):
                               cwd=tmp_path, timeout=120))
 
 
-def shards(survey, tmp_path, tally, options=""):
+def shards(survey, tmp_path, tally, options="", ssh=LOCAL_SSH):
     """What parallel passes on of the shards' pipes, each ending in `tally`."""
     _, port = survey
     return succeeded(parallel(f"{PROBE} --port {port} --shard {{}}/{SHARDS} | mtaguess | {tally}",
-                              tmp_path, options))
+                              tmp_path, options, ssh))
 
 
 @pytest.mark.timeout(180)
@@ -134,3 +137,16 @@ def test_reports_of_shards_piped_into_merge_are_one_report_byte_for_byte(survey,
     reports = shards(survey, tmp_path, "tally")
     assert reports.count(b" addresses\n") == SHARDS
     assert succeeded(pipeline("tally --merge", stdin=reports)) == single
+
+
+@pytest.mark.timeout(180)
+@pytest.mark.skipif(not sshd.available(), reason="OpenSSH (openssh-server) is not installed")
+@pytest.mark.skipif(os.geteuid() != 0, reason="sshd needs root")
+def test_the_recipe_through_a_real_ssh_server(survey, tmp_path):
+    single = one_run(survey, tmp_path, "tally")
+    (tmp_path / "sshd").mkdir()
+    with sshd.Sshd(tmp_path / "sshd", f"{BIN}:{os.environ['PATH']}") as server:
+        reports = shards(survey, tmp_path, "tally", ssh=server.ssh)
+    assert reports.count(b" addresses\n") == SHARDS
+    assert succeeded(pipeline("tally --merge", stdin=reports)) == single
+    assert hosts_used(tmp_path) == ["alpha", "beta"]
