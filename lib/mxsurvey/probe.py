@@ -7,6 +7,8 @@ out as exactly one line, as soon as it is done, whatever happened:
 
 Many exchanges are in flight at once; input is read only as fast as slots
 free up, so memory grows with the distinct addresses seen, nothing else.
+Lines are written by a thread of their own (linewriter): a slow reader
+never holds up the exchanges in flight, only the start of new ones.
 """
 
 import asyncio
@@ -20,7 +22,7 @@ import resource
 import socket
 import time
 
-from . import blocklist, cli, progress, record, smtp
+from . import blocklist, cli, linewriter, progress, record, smtp
 
 NAME = "smtpprobe"
 
@@ -283,7 +285,7 @@ class Survey:
         self.other_shards = 0
         self.progress = progress
         self.quiet = quiet
-        self.output = cli.StreamWriter(ctx.stdout)
+        self.output = None  # a LineWriter while run() runs
         self.seen = set()
         self.duplicates = 0
         self.counts = dict.fromkeys(record.STATUSES, 0)
@@ -293,18 +295,16 @@ class Survey:
 
     async def run(self, paths):
         self.progress.start(lambda: len(self.running))
+        self.output = linewriter.LineWriter(
+            self.ctx.stdout, written=self.progress.add, failed=self._output_failed)
         try:
             await self._probe_all(paths)
         except asyncio.CancelledError:  # SIGINT or SIGTERM: keep what is finished
-            await self._stop()
-            with contextlib.suppress(OSError):
-                self.output.flush()
-            self.progress.stop()
+            await self._close()
             self._summarize()
             raise
         finally:
-            await self._stop()  # after an error: close what is still open
-            self.progress.stop()
+            await self._close()  # after an error: close what is still open
         self._summarize()
 
     async def _probe_all(self, paths):
@@ -326,7 +326,7 @@ class Survey:
         while self.running:
             await asyncio.wait(self.running)
         self._check()
-        self.output.flush()
+        await self.output.drain()
 
     async def _start(self, address, rest):
         canonical = str(address).encode("ascii")
@@ -343,6 +343,9 @@ class Survey:
             self.progress.add()
             return
         self.seen.add(canonical)
+        # While the reader is behind, start nothing new: the exchanges in
+        # flight go on unaffected, and their lines wait in the queue.
+        await self.output.room()
         if address in self.excluded:
             self._write(canonical, "excluded", b"", rest)
             return
@@ -359,8 +362,7 @@ class Survey:
         self._write(canonical, status, transcript, rest)
 
     def _write(self, canonical, status, transcript, rest):
-        self.counts[status] += 1
-        self.progress.add()
+        self.counts[status] += 1  # the line is done once written: progress is told then
         if self.output.error is None:  # else run() raises it
             self.output.write(b"%s\t%s\t%s%s\n" % (
                 canonical, _STATUS_BYTES[status], transcript, record.printable_fields(rest)))
@@ -378,12 +380,27 @@ class Survey:
         if self.output.error:
             raise self.output.error
 
+    def _output_failed(self):
+        """Nobody can read what the exchanges in flight would say: end them,
+        so that the run ends now and raises the output's error."""
+        for task in self.running:
+            task.cancel()
+
     async def _stop(self):
         """Close the exchanges still in flight; their lines are not written."""
         for task in self.running:
             task.cancel()
         while self.running:
             await asyncio.wait(self.running)
+
+    async def _close(self):
+        """Close the exchanges still in flight, then write every line queued,
+        even if a second signal comes while the first is being handled."""
+        try:
+            await self._stop()
+        finally:
+            self.output.close()
+            self.progress.stop()
 
     def _summarize(self):
         if self.quiet:
