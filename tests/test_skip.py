@@ -1,12 +1,17 @@
 """smtpprobe --skip: finishing an interrupted run, after a real SIGKILL,
 with `smtpprobe --skip out < in >> out`."""
 
+import ipaddress
 import signal
 import subprocess
+import tempfile
 import time
 
 import pytest
+from hypothesis import assume, given, settings, strategies as st
 
+from address_spellings import INTERESTING_POINTS, spellings
+from mxsurvey import probe
 from programs import BIN, pipeline, run_inprocess
 from scripted_smtp import silent, smtp
 
@@ -110,21 +115,67 @@ def test_several_files_and_duplicates(farm, tmp_path):
     assert "; 1 duplicates, 0 rejected, 3 skipped, 0 other shards; " in result.errors[-1]
 
 
-@pytest.mark.parametrize("content, lineno", [
-    (b"127.0.0.1\tok\t\nmx.example.com\t127.0.0.1\texample.com\t10\n", 2),
-    (b"127.0.0.1\tfine\t\n", 1),
-    (b"not smtpprobe output\n", 1),
-    (b"\n", 1),
-], ids=["mxlookup-line", "status", "text", "empty"])
-def test_a_file_that_is_not_our_output_is_fatal(farm, tmp_path, content, lineno):
+@pytest.mark.parametrize("content, lineno, why", [
+    (b"127.0.0.1\tok\t\nmx.example.com\t127.0.0.1\texample.com\t10\n", 2,
+     "not an IP address: 'mx.example.com'"),
+    (b"127.0.0.1\tfine\t\n", 1, "unknown status 'fine'"),
+    (b"127.0.0.1\tok\t\n127.0.0.2\n", 2, "no TAB and STATUS after the address"),
+    (b"not smtpprobe output\n", 1, "not an IP address: 'not smtpprobe output'"),
+    (b"\n", 1, "not an IP address: ''"),
+    (b"...\tok\t\n", 1, "not an IP address: '...'"),
+    (b":\tok\t\n", 1, "not an IP address: ':'"),
+    (b"127.0.0.01\tok\t\n", 1, "IPv4 address with leading zeros is ambiguous: '127.0.0.01'"),
+    (b"224.0.0.1\tok\t\n", 1, "multicast address: '224.0.0.1'"),
+    (b"fe80::1%lo\trefused\t\n", 1, "zone ids are not allowed: 'fe80::1%lo'"),
+    (b"127.0.0.1\x0b\tok\t\n", 1, "not an IP address: '127.0.0.1\\x0b'"),
+], ids=["mxlookup-line", "status", "no-status", "text", "empty", "dots", "colon",
+        "leading-zero", "multicast", "zone", "control-byte"])
+def test_a_file_that_is_not_our_output_is_fatal(farm, tmp_path, content, lineno, why):
     server = farm.serve(smtp(b"220 hi\r\n", b"214 ok\r\n"))
     (tmp_path / "wrong").write_bytes(content)
     result = run_inprocess("smtpprobe", ["-p", str(farm.port), *FAST, "--skip",
                                          str(tmp_path / "wrong")], f"{server}\n".encode())
     assert (result.status, result.stdout) == (1, b"")
     assert result.errors == [
-        f"smtpprobe: {tmp_path / 'wrong'}:{lineno}: not a line of smtpprobe's output"]
+        f"smtpprobe: {tmp_path / 'wrong'}:{lineno}: not a line of smtpprobe's output: {why}"]
     assert farm.arrivals == []
+
+
+def test_a_line_skips_the_address_it_denotes_however_it_is_written(farm, tmp_path):
+    servers = [farm.serve(smtp(b"220 hi\r\n", b"214 ok\r\n")) for _ in range(4)]
+    number = int(ipaddress.ip_address(servers[1]))
+    (tmp_path / "earlier").write_text(
+        f"::ffff:{servers[0]}\tok\t\n"
+        f"0:0:0:0:0:FFFF:{number >> 16:x}:{number & 0xFFFF:X}\tok\t\n"
+        f"0000:0:0::ffff:{servers[2]}\ttimeout\t\tmx\n"
+        f"0:0::1\trefused\t\n")
+    result = run_inprocess(
+        "smtpprobe", ["-p", str(farm.port), *FAST, "--skip", str(tmp_path / "earlier")],
+        "".join(f"{address}\n" for address in [*servers, "::1"]).encode())
+    assert result.status == 0, result
+    assert by_address(result.stdout) == {servers[3]: "ok"}
+    assert ", 4 skipped, " in result.errors[-1]
+    assert [len(farm.heard[server]) for server in servers] == [0, 0, 0, 1]
+
+
+class NoStdout:
+    """A ctx for load_finished on files that end with a LF."""
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_a_skip_line_and_an_input_line_name_one_address_in_any_spelling(data):
+    point = data.draw(INTERESTING_POINTS, "point")
+    in_skip_file = data.draw(spellings(point), "skip file")
+    in_input = data.draw(spellings(point), "input").encode()
+    try:
+        address = probe.parse_address(in_input)
+    except probe.BadAddress:
+        assume(False)  # rejected as input, and so in a skip file too
+    with tempfile.NamedTemporaryFile() as file:
+        file.write(f"{in_skip_file}\tok\t\n".encode())
+        file.flush()
+        assert probe.load_finished(NoStdout(), file.name) == {probe.written(address)}
 
 
 def test_a_missing_file_is_fatal(tmp_path):

@@ -134,18 +134,21 @@ def load_blocklist(replacement, extras):
         raise cli.Fatal(f"cannot read {error.filename}: {error.strerror}") from None
 
 
-# The start of a line of our own output: ADDRESS, TAB, a known STATUS.
-_OUTPUT_LINE = re.compile(rb"([0-9a-f.:]+)\t(?:%s)(?:\t|$)" % b"|".join(
-    status.encode("ascii") for status in record.STATUSES))
+_STATUSES = {status.encode("ascii") for status in record.STATUSES}
 
 
 def load_finished(ctx, path):
-    """The addresses that have a line in `path`, an earlier output.
+    """The addresses that have a line in `path`, an earlier output, each as
+    written() writes it.
 
-    A last line without its LF is what a killed run may leave: it is not
-    counted, so its address is probed again.  If our stdout appends to that
-    very file, the piece is cut off first, so the file comes out whole.
-    Any other line that is not ours is fatal: the wrong file was named.
+    The address of a line is read by parse_address, as an input line's is,
+    so a line names the address its text denotes however it is written, and
+    a line whose first field smtpprobe would reject as input is not one of
+    its lines.  A last line without its LF is what a killed run may leave:
+    it is not counted, so its address is probed again.  If our stdout
+    appends to that very file, the piece is cut off first, so the file
+    comes out whole.  Any other line that is not ours is fatal: the wrong
+    file was named.
     """
     finished = set()
     try:
@@ -157,15 +160,29 @@ def load_finished(ctx, path):
                 tail = lines.pop()
                 for line in lines:
                     lineno += 1
-                    match = _OUTPUT_LINE.match(line)
-                    if not match:
-                        raise cli.Fatal(f"{path}:{lineno}: not a line of smtpprobe's output")
-                    finished.add(match.group(1))
+                    try:
+                        finished.add(written(_finished_address(line)))
+                    except ValueError as why:
+                        raise cli.Fatal(
+                            f"{path}:{lineno}: not a line of smtpprobe's output: {why}") from None
     except OSError as error:
         raise cli.Fatal(f"cannot read {path}: {error.strerror}") from None
     if tail:
         _drop_cut_line(ctx, path, size - len(tail))
     return finished
+
+
+def _finished_address(line):
+    """The address of a line of our output: ADDRESS, TAB, a known STATUS,
+    then a TAB or the end.  Raises ValueError, saying why, for any other
+    line."""
+    fields = line.split(b"\t", 2)
+    address = parse_address(fields[0])
+    if len(fields) < 2:
+        raise ValueError("no TAB and STATUS after the address")
+    if fields[1] not in _STATUSES:
+        raise ValueError(f"unknown status {record.quoted(fields[1])}")
+    return address
 
 
 def _drop_cut_line(ctx, path, whole):
@@ -216,43 +233,46 @@ class BadAddress(ValueError):
 
 
 _DOTTED_DECIMAL = re.compile(rb"[0-9]+(\.[0-9]+){3}")
-_SHOWN = 60  # bytes of a rejected field quoted in the message
 
 
 def parse_address(field):
-    """The address named by a first field, as an ipaddress object.
+    """The address named by a first field, of input or of a --skip file, as
+    an ipaddress object.
 
     Raises BadAddress for anything that is not one plain address of a host
     that could run a mail server.  An IPv4-mapped IPv6 address is the IPv4
-    address it holds: the same host, probed and checked as such.
+    address it holds: the same host, probed as such (the blocklist puts
+    both spellings at one point).
     """
     if b"%" in field:
-        raise BadAddress(f"zone ids are not allowed: {_quote(field)}")
+        raise BadAddress(f"zone ids are not allowed: {record.quoted(field)}")
     try:
-        address = ipaddress.ip_address(field.decode("ascii"))
+        text = field.decode("ascii")
+        # ip_address() without its trial of IPv4 first: only IPv6 has a colon.
+        address = ipaddress.IPv6Address(text) if ":" in text else ipaddress.IPv4Address(text)
     except (UnicodeDecodeError, ValueError):
         if _DOTTED_DECIMAL.fullmatch(field):
             raise BadAddress(
-                f"IPv4 address with leading zeros is ambiguous: {_quote(field)}") from None
-        raise BadAddress(f"not an IP address: {_quote(field)}") from None
+                f"IPv4 address with leading zeros is ambiguous: {record.quoted(field)}") from None
+        raise BadAddress(f"not an IP address: {record.quoted(field)}") from None
     if address.version == 6 and address.ipv4_mapped:
         address = address.ipv4_mapped
     why = _never_a_server(address)
     if why:
-        raise BadAddress(f"{why}: {_quote(field)}")
+        raise BadAddress(f"{why}: {record.quoted(field)}")
     return address
 
 
 def _never_a_server(address):
-    """Why no mail server could ever be at `address`, or None."""
-    v4 = address if address.version == 4 else address.ipv4_mapped
-    if address.is_unspecified or (v4 and v4.is_unspecified):
+    """Why no mail server could ever be at `address` (IPv4-mapped ones
+    already IPv4), or None."""
+    if address.is_unspecified:
         return "unspecified address"
-    if address.is_multicast or (v4 and v4.is_multicast):
+    if address.is_multicast:
         return "multicast address"
-    if v4 == _BROADCAST:
-        return "broadcast address"
-    if v4 and v4.is_reserved:
+    if address.version == 4 and address.is_reserved:
+        if address == _BROADCAST:
+            return "broadcast address"
         return "reserved address (240.0.0.0/4)"
     return None
 
@@ -260,9 +280,10 @@ def _never_a_server(address):
 _BROADCAST = ipaddress.IPv4Address("255.255.255.255")
 
 
-def _quote(field):
-    shown = record.escape(field[:_SHOWN]).decode("ascii")
-    return f"'{shown}...'" if len(field) > _SHOWN else f"'{shown}'"
+def written(address):
+    """An address as every line of output writes it, and as --skip and
+    --shard know it: its canonical text (RFC 5952 for IPv6)."""
+    return str(address).encode("ascii")
 
 
 # The survey ----------------------------------------------------------------
@@ -329,7 +350,7 @@ class Survey:
         await self.output.drain()
 
     async def _start(self, address, rest):
-        canonical = str(address).encode("ascii")
+        canonical = written(address)
         if self.shard and shard_of(canonical, self.shard[1]) != self.shard[0]:
             self.other_shards += 1
             self.progress.add()

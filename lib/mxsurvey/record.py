@@ -88,6 +88,14 @@ def escape(data):
     return _NEEDS_ESCAPE.sub(lambda match: _ESCAPED[match.group()[0]], data)
 
 
+def quoted(data, longest=60):
+    """Bytes from outside, quoted for a message: escaped as escape() does,
+    and cut after `longest` bytes, so that a message stays one short line
+    of printable text."""
+    shown = escape(data[:longest]).decode("ascii")
+    return f"'{shown}...'" if len(data) > longest else f"'{shown}'"
+
+
 _UNPRINTABLE = re.compile(rb"[^\x20-\x7e\t]")
 
 
