@@ -32,8 +32,10 @@
 # Hosted services, by the host names in their greetings ----------------------
 
 # example: 220 mx.google.com ESMTP 586e51a60fabf-2b28f1504ccsi401649fac.13 - gsmtp 214 2.0.0  https://www.google.com/search?btnI&q=RFC+5321 586e51a60fabf-2b28f1504ccsi401649fac.13 - gsmtp
+# example: 220 smtp.gmail.com ESMTP x62sm16538695wmf.13 - gsmtp
 / - gsmtp/ Google
 # example: 220 BL2NAM06FT004.mail.protection.outlook.com Microsoft ESMTP MAIL Service ready at Mon, 11 May 2026 08:15:02 +0000 214-This server supports the following commands: 214 HELO EHLO STARTTLS RCPT DATA RSET MAIL QUIT HELP AUTH BDAT
+# example: 220 DM3NAM03FT051.mail.protection.outlook.com Microsoft ESMTP MAIL Service ready at Fri, 19 Apr 2019 20:03:00 +0000
 /\.mail\.protection\.outlook\.com Microsoft ESMTP MAIL Service/ Exchange Online
 # example: 220 mta4123.mail.ne1.yahoo.com ESMTP ready 502 5.5.1 Command not implemented
 # example: 220 mtaproxy121.aol.mail.ne1.yahoo.com ESMTP ready 502 5.5.1 Command not implemented
@@ -47,45 +49,199 @@
 / ESMTP (Amazon SES|SimpleEmailService-)/ Amazon SES
 # example: 220 mx.zohomail.com SMTP Server ready May 11, 2026 1:15:02 AM PDT 503 Must issue a EHLO/HELO command first.
 /\.zoho(mail)?\.[a-z]+ SMTP Server ready/ Zoho
+# Tencent's servers greet in the name of their own XMail.
+# example: 220 newxmesmtplogicsvrsza5.qq.com XMail Esmtp QQ Mail Server.
+/\.qq\.com XMail Esmtp QQ Mail Server/ QQ Mail
 
 # Products, by their default greetings ----------------------------------------
 
+# Exchange 5.x had an SMTP service of its own, the Internet Mail Service.
+# example: 220 foo.bar Microsoft Exchange Internet Mail Service 5.0.1460.8 ready
+# example: 220 foo.bar ESMTP Server (Microsoft Exchange Internet Mail Service 5.5.2653.13) ready
+/Microsoft Exchange Internet Mail Service [0-9]/ Microsoft Exchange
 # IIS's SMTP service (and Exchange 2003 on it) says its version; Exchange
 # 2007 and later say the same words without it.
 # example: 220 mail.example.com Microsoft ESMTP MAIL Service, Version: 10.0.17763.1697 ready at  Mon, 11 May 2026 10:15:02 +0200  214-This server supports the following commands: 214 HELO EHLO STARTTLS RCPT DATA RSET MAIL QUIT HELP AUTH TURN ETRN BDAT VRFY
+# example: 220  Microsoft ESMTP MAIL Service, Version: 5.0.2195.5329 ready Thu, 30 Nov 2017 11:40:25 +0200
 /Microsoft ESMTP MAIL Service, Version: [0-9]/ Microsoft IIS SMTP
+# example: 220 foo.bar Microsoft SMTP MAIL ready at Wed, 29 Nov 2017 23:48:59 +0000 Version: 5.5.1877.197.19
+/ Microsoft SMTP MAIL ready at .* Version: [0-9]/ Microsoft IIS SMTP
 # example: 220 mail.example.com Microsoft ESMTP MAIL Service ready at Mon, 11 May 2026 10:15:02 +0200 214-This server supports the following commands: 214 HELO EHLO STARTTLS RCPT DATA RSET MAIL QUIT HELP AUTH BDAT
+# example: 220 per-mail.***.org Microsoft ESMTP MAIL Service ready at Thu, 6 Sep 2018 15:14:16 +0800
 /Microsoft ESMTP MAIL Service/ Microsoft Exchange
 # Postfix's smtpd_banner is "$myhostname ESMTP $mail_name", and Debian's and
-# Ubuntu's packages add their names.  Zimbra runs Postfix, and greets so.
+# Ubuntu's packages add their names.  Zimbra runs Postfix, and greets so;
+# so does Mail-in-a-Box, in words of its own.
 # example: 220 mx.example.net ESMTP Postfix (Debian/GNU) 502 5.5.2 Error: command not recognized
 # example: 220 mail.example.org ESMTP Postfix (Ubuntu) 502 5.5.2 Error: command not recognized
 # example: 220 mail.example.com ESMTP Postfix 502 5.5.2 Error: command not recognized
-/ ESMTP Postfix/ Postfix
+/ E?SMTP Postfix/ Postfix
+# example: 220 foo.bar Hi, I'm a Mail-in-a-Box (Ubuntu/Postfix; see https://mailinabox.email/)
+# example: 220 foo.bar ESMTP Hi, I'm a Mail-in-a-Box (Ubuntu/Postfix; see https://mailinabox.email/)
+/ I'm a Mail-in-a-Box \(Ubuntu\/Postfix; / Postfix
 # Exim's smtp_banner is "$smtp_active_hostname ESMTP Exim $version_number
 # $tod_full".
 # example: 220 mx.example.net ESMTP Exim 4.96 Mon, 11 May 2026 10:15:02 +0200 214-Commands supported: 214 AUTH HELO EHLO MAIL RCPT DATA BDAT NOOP QUIT RSET HELP
-/ ESMTP Exim [0-9]/ Exim
+# example: 220 ESMTP Exim
+/ ESMTP \(?(Exim|EXIM)( |\)|$)/ Exim
+# Products with "Sendmail" in their names that are not sendmail come first.
+# example: 220 foo.bar ESMTP MetaInfo Sendmail 2.5 Build 2630 (Berkeley 8.8.6)/8.8.4; Mon, 30 Jul
+/ MetaInfo Sendmail [0-9]/ MetaInfo Sendmail
+# example: 220 192.168.1.1 (IntraStore TurboSendmail) ESMTP Service ready
+/\(IntraStore TurboSendmail\) ESMTP Service ready/ IntraStore TurboSendmail
 # example: 220 mail.example.net ESMTP Sendmail 8.17.1/8.17.1; Mon, 11 May 2026 10:15:02 +0200 (CEST) 502 5.3.0 Sendmail 8.17.1 -- HELP not implemented
 # example: 220 mail.example.net ESMTP Sendmail 8.13.4/8.13.4/Debian-3sarge3; Mon, 11 May 2026 10:15:02 +0200 214-2.0.0 This is sendmail version 8.13.4 214-2.0.0 Topics: 214-2.0.0  HELO EHLO MAIL RCPT DATA 214-2.0.0  RSET NOOP QUIT HELP VRFY 214-2.0.0  EXPN VERB ETRN DSN AUTH 214-2.0.0  STARTTLS 214-2.0.0 For more info use "HELP <topic>". 214-2.0.0 To report bugs in the implementation send email to 214-2.0.0  sendmail-bugs@sendmail.org. 214-2.0.0 For local information send email to Postmaster at your site. 214 2.0.0 End of HELP info
-/ ESMTP Sendmail [0-9]/ sendmail
+/ ESMTP (Debian )?Sendmail[ ;]/ sendmail
+# example: 220 Sendmail ESMTP ready
+# example: 220 foo.bar Sendmail SMI-8.6/SMI-SVR4 ready at Sun, 29 Jul 2001 22:58:46 -0400
+/ Sendmail (AIX ?[0-9]|SMI-[0-9])|^220 Sendmail ESMTP ready/ sendmail
 # example: 220 mx.example.org ESMTP OpenSMTPD 214-2.0.0 This is OpenSMTPD 214-2.0.0 To report bugs in the implementation, please contact bugs@openbsd.org 214-2.0.0 with full details 214 2.0.0 End of HELP info
 / ESMTP OpenSMTPD|This is OpenSMTPD/ OpenSMTPD
 # example: 220 mx.example.net ESMTP Haraka/3.0.2 ready 250 Not implemented
 # example: 220 mail.example.org ESMTP Haraka 2.8.8 ready 250 Not implemented
 / ESMTP Haraka/ Haraka
 # example: 220 mail.example.net ESMTP MDaemon 23.5.2; Mon, 11 May 2026 10:15:02 +0200 502 5.5.1 Command not implemented
+# example: 220 foo.bar ESMTP MDaemon 3.5.7 ready
 / ESMTP MDaemon [0-9]/ MDaemon
+# example: 220 foo.bar ESMTP service ready [1] MDaemon v2.84 R
+# example: 220 foo.bar ESMTP service ready [1] MDaemon v2.8.7.0 R
+/ ESMTP service ready \[[0-9]+\] (using |\()?MDaemon v[0-9]/ MDaemon
 # IceWarp was called Merak.
 # example: 220 mail.example.net ESMTP IceWarp 13.0.3.10 x64; Mon, 11 May 2026 10:15:02 +0200 502 5.5.1 Command not implemented
-/ ESMTP (IceWarp|Merak) [0-9]/ IceWarp
+# example: 220 foo.bar SMTP Merak 8.0.3; Thu, 30 Nov 2017 20:01:41 +1000
+/ E?SMTP (IceWarp|Merak|MERAK) [0-9]/ IceWarp
 # example: 220 mail.example.net ESMTP MailEnable Service, Version: 10.45-- ready at 05/11/26 10:15:02 502 5.5.1 Command not implemented
+# example: 220 ESMTP MailEnable Service, Version: 9.53
 / ESMTP MailEnable Service, Version: / MailEnable
 # Kerio Connect was called Kerio MailServer.
 # example: 220 mail.example.net Kerio MailServer 6.7.3 ESMTP ready 502 5.5.1 Command not implemented
+# example: 220 foo.bar Kerio Connect 8.0.2 ESMTP ready
 / Kerio (Connect|MailServer) [0-9]/ Kerio Connect
 # example: 220 mail.example.net ESMTP CommuniGate Pro 6.3.20 is glad to see you! 502 5.5.1 Command not implemented
+# example: 220 foo.bar ESMTP CommuniGate Pro 5.3.1
 / ESMTP CommuniGate Pro [0-9]/ CommuniGate Pro
+# Lotus Domino became IBM Domino with release 9.
+# example: 220   ESMTP Service (Lotus Domino Release 7.0) ready at Thu, 30 Nov 2017 17:00:41 +0800
+# example: 220  ESMTP Service (IBM Domino Release 9.0.1FP8) ready at Thu, 30 Nov 2017 13:51:59 -0800
+/ ESMTP Service \((Lotus|IBM|HCL) Domino (Release|Build) V?[0-9]/ Lotus Domino
+# example: 220 foo.bar Lotus SMTP MTA Service Ready
+# example: 220 Lotus Notes ESMTP Server X1.0 on FooBar R45 Server/Foo Bar/US ready at Fri, 15 Feb 2002 09:46:19 -0800.
+/ Lotus SMTP MTA Service Ready|Lotus Notes ESMTP Server X[0-9]/ Lotus Domino
+# example: 220 foo.bar GroupWise Internet Agent 5.5.1 Ready (C)1993, 1998 Novell, Inc.
+# example: 220 foo.bar GroupWise SMTP/MIME Daemon 4.1 v3 Ready (C)1993, 1996 Novell, Inc.
+/ GroupWise (Internet Agent|SMTP\/MIME Daemon) [0-9]/ GroupWise
+# Netscape's server became iPlanet's, Sun's and Oracle's.
+# example: 220 foo.bar ESMTP service (Netscape Messaging Server 4.15 Patch 7 (built Sep 12 2001))
+# example: 220 foo.bar ESMTP server (Netscape Messaging Server - Version 3.6) ready Thu, 30 Nov 2017 04:19:10 -0500
+/\(Netscape Messaging Server / Oracle Communications Messaging Server
+# example: 220 foo.bar -- Server ESMTP (Sun Internet Mail Server sims.4.0.2000.10.12.16.25.p8)
+/\(Sun Internet Mail Server sims\.[0-9]/ Sun Internet Mail Server
+# example: 220 X1 NT-ESMTP Server foo.bar (IMail 6.06 899085-1)
+# example: 220 X1 NT-ESMTP Server foo.bar (IMail 6.06 EVAL 11347-1)
+/ NT-ESMTP Server [^ ]+ \(IMail [0-9]|\(IMail [0-9][^)]*\) NT-ESMTP Server/ IMail
+# example: 220 ArGoSoft Mail Server, Version 1.4 (1.4.0.7)
+# example: 220 ArGoSoft Mail Server Freeware, Version 1.8 (1.8.8.8)
+/ArGoSoft Mail Server.*, Version [0-9]/ ArGoSoft
+# example: 220 foo.bar AppleShare IP Mail Server 6.2 SMTP Server Ready
+# example: 220 foo.bar AppleShare IP Mail Server 6.2.1 SMTP Server Ready
+/ AppleShare IP Mail Server [0-9][.0-9]* SMTP Server Ready/ AppleShare IP Mail Server
+# example: 220 foo.bar running Eudora Internet Mail Server 2.2
+# example: 220 foo.bar running Eudora Internet Mail Server 3.0.2
+/ running Eudora Internet Mail Server [0-9]/ Eudora Internet Mail Server
+# example: 220 foo.bar IMS SMTP Receiver Version 0.83 Ready
+/ IMS SMTP Receiver Version [0-9]/ EMWAC IMS
+# example: 220 foo.bar FTGate server ready -attitude [C.o.r.E]
+/ FTGate server ready/ FTGate
+# example: 220 foo.bar running IBM VM SMTP Level 640 on Thu, 30 Nov 2017 01:08:59 PDT
+# example: 220 foo.bar running IBM VM SMTP Level 3A0 on Mon, 10 Sep 2001 07:21:54 EDT
+/ running IBM VM SMTP / IBM VM SMTP
+# example: 220 foo.bar SMTP Server (JAMES SMTP Server 2.3.2) ready Tue, 19 May 2015 00:36:13 +0200 (CEST)
+/ E?SMTP Server \(JAMES E?SMTP Server [0-9]/ Apache James
+# example: 220 foo.bar (Mail-Max Version 3.073, Thu, 30 Nov 2017 17:24:59 +0800 ) ESMTP Mail Server Ready.
+# example: 220 foo.bar (Mail-Max Version 4.2.4.7, Wed, 31 Jan 2001 03:44:35 +0100 WST) ESMTP Mail Server Ready.
+/\(Mail-Max Version [0-9]/ Mail-Max
+# example: 220 foo.bar MailSite SMTP Receiver Ready
+# example: 220  MailSite ESMTP Receiver Version 10.2.0.0 Ready
+/ MailSite E?SMTP Receiver (Version [0-9][.0-9]* )?Ready/ MailSite
+# example: 220 MERCUR SMTP-Server (v3.30.09 SA-0000005) for Windows NT ready at Thu, 30 Nov 2017  10:01:06 +0100
+/MERCUR SMTP-Server \(v[0-9]/ MERCUR
+# example: 220 foo.bar Mercury 1.43 ESMTP server ready.
+# example: 220 foo.bar Mercury/32 v3.30 ESMTP server ready.
+/ Mercury(\/32 v| )[0-9][.0-9a-z]* (SMTP\/)?E?SMTP server ready/ Mercury
+# example: 220 foo.bar WindowsNT SMTP Server v3.03.0018/7.aavn/SP ESMTP ready at Thu, 30 Nov 2017 10:15:31 +0100
+/ NTMail \(v[0-9]| WindowsNT SMTP Server v[0-9][^ ]*\/SP ESMTP ready at/ NTMail
+# example: 220 foo.bar UCX V4.2-21I, OpenVMS V6.2 VAX ready at Wed, 20 May 2015 01:15:16 GMT
+# example: 220 foo.bar V5.7-ECO4, OpenVMS V8.4 IA64 ready at Wed, 20 May 2015 01:22:32 +0100 (BST)
+/ V[0-9][^ ]*, OpenVMS V[0-9][^ ]* (Alpha|VAX|IA64|x86_64) ready at / OpenVMS TCP/IP Services
+# example: 220 foo.bar ESMTP PMailServer 1.78; Fri,  6 Apr 2018 04:34:11
+# example: 220 foo.bar ESMTP PMailServer [Free Edition] 1.91; Fri, 22 May 2015 02:04:56
+/ E?SMTP PMailServer / PMail Server
+# example: 220 foo.bar ESMTP server (Post.Office v3.1 release PO205e ID# 0-42000U100L2S100) ready Tue, 6 Feb 2001 19:38:32 +0100
+# example: 220 foo.bar ESMTP server (post.office v3.8.4 release 116 ID# 1001-65749U100L10S0V38) ready Thu, 30 Nov 2017 18:46:24 +0900
+/ ESMTP server \([Pp]ost\.[Oo]ffice v[0-9]/ Post.Office
+# example: 220 foo.bar SAP 8.04(53) ESMTP service ready
+/ SAP [0-9][^ ]* E?SMTP service ready/ SAP
+# example: 220 foo.bar ESMTP ecelerity 4.2.37.61980 r(:) Thu, 30 Nov 2017 09:58:54 +0000
+# example: 220 foo.bar ESMTP ecelerity 3.3.1.44388 r(44388) Thu, 30 Nov 2017 03:10:11 -0700
+/ ESMTP ecelerity [0-9]/ Momentum
+# example: 220 foo.bar Smtp Server SLMail v2.7 Ready ESMTP spoken here
+# example: 220 foo.bar SMTP Server SLmail 3.2.3113 Ready ESMTP spoken here
+/ (SMTP|Smtp) Server SL[Mm]ail v?[0-9][.0-9]* Ready ESMTP spoken here/ SLmail
+# example: 220 foo.bar (PowerMTA(TM) v3.2r24) ESMTP service ready
+/\(PowerMTA\(TM\) v[0-9]/ PowerMTA
+# example: 220 foo.bar VOPmail ESMTP Receiver Version 4.0.179.0 Ready
+/ VOPmail ESMTP Receiver Version [0-9]/ VOPMail
+# example: 220 foo.bar VPOP3 SMTP Server Ready
+# example: 220 foo.bar VPOP3 ESMTP Server Ready
+/ VPOP3 E?SMTP Server (Ready|access not allowed)/ VPOP3
+# example: 220 foo.bar ESMTP Lyris ListManager service ready
+/ ESMTP Lyris ListManager service ready/ Lyris ListManager
+# example: 220 foo.bar ESMTP - WinRoute Pro 4.2.4
+# example: 220 ESMTP - WinRoute Pro 4.2.1 Thu, 16 Nov 2017 11:48:15 +0300
+/ESMTP - WinRoute Pro [0-9]/ WinRoute
+# example: 220 foo.bar ZMailer Server 2.99.57 #1 ESMTP ready at Thu, 16 Nov 2017 12:00:12 +0300
+# example: 220 foo.bar ZMailer Server 2.99.55 #16 ESMTP+IDENT ready at Thu, 16 Nov 2017 06:51:42 -0300
+/ ZMailer Server [0-9][.0-9]* #[0-9]+ ESMTP/ Zmailer
+# example: 220 foo.bar NO UCE NO UBE NO RELAY PROBES ESMTP
+/ NO UCE NO UBE NO RELAY PROBES ESMTP/ Twisted
+# example: 220 ESMTP on WinWebMail [3.9.0.7] ready.  http://www.winwebmail.com
+/ESMTP on WinWebMail \[[0-9]/ WinWebMail
+# example: 220 foo.bar Service ready by David.fx (0486) ESMTP Server (Tobit.Software, Germany)
+/ Service ready by David\.fx \([0-9]+\) ESMTP Server \(Tobit\.Software, Germany\)/ Tobit David
+# example: 220 vagrant-centos ESMTP MAILSAC
+/ ESMTP MAILSAC/ Mailsac
+
+# Filters, firewalls and their SMTP proxies, by their greetings --------------
+
+# example: 220 foo.bar ESMTP Symantec Mail Security
+# example: 220 foo.bar ESMTP Symantec Messaging Gateway
+/ ESMTP Symantec (Mail Security|Messaging Gateway)| SMTP NAVIEG [0-9]/ Symantec
+# example: 220 foo.bar ESMTP SonicWALL (9.0.5.2077)
+# example: 220 foo.bar ESMTP SonicWall (9.1.1.3113)
+/ ESMTP SonicW(ALL|all) \([0-9]/ SonicWall Email Security
+# example: 220 foo.bar McAfee WebShield ASaP v1.0.1: Sun, 29 Jul 2001 22:46:18 -0700
+# example: 220 foo.bar McAfee VirusScreen ASaP v1.1: Sun, 20 Jul 2003 09:20:52 -0700
+/ WebShield SMTP V[0-9].* Network Associates| McAfee (WebShield|VirusScreen) ASaP v[0-9]/ McAfee
+# example: 220 foo.bar MAILsweeper ESMTP Receiver Version 4.2.1.0 Ready
+/ MAILsweeper ESMTP Receiver Version [0-9]/ MAILsweeper
+# example: 220 CSM Internet Mail Scanner SMTP-Gateway read.
+# example: 220 CSM Internet Mail Scanner SMTP-Gateway ready.
+/CSM Internet Mail Scanner SMTP-Gateway/ CSM Internet Mail Scanner
+# example: 220 Cellopoint E-mail Firewall v3.9.12 Build 0324 ready
+/Cellopoint E-mail Firewall v[0-9]/ Cellopoint
+# example: 220 CheckPoint FireWall-1 secure SMTP server
+# example: 220 CheckPoint FireWall-1 secure ESMTP server
+/CheckPoint FireWall-1 secure E?SMTP server/ Check Point FireWall-1
+# Cisco PIX's MailGuard hides the greeting behind asterisks.
+# example: 220 ***************************
+# example: 220 SMTP/cmap ready________________________________________________________________________
+/SMTP\/cmap ready|^220[ -]\*\*\*\*\*\*\*\*/ Cisco PIX
+# example: 220 foo.bar SMTP/smap Ready.
+/ SMTP\/smap Ready\./ smap
+# example: 220 192.168.1.1 SMTP AnalogX Proxy 4.15 (Release) ready
+/ SMTP AnalogX Proxy [0-9]/ AnalogX Proxy
+# example: 220 CCProxy 7.3 SMTP Service Ready(Unregistered)
+/CCProxy [0-9][.0-9]* SMTP Service Ready/ CCProxy
 
 # Products, by their answers to HELP alone ------------------------------------
 

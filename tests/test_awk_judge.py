@@ -183,9 +183,13 @@ def test_each_example_is_named_by_its_own_pattern_first(tmp_path, path):
             examples += [(text, line_number) for text in pending]
             pending = []
     assert not pending, "examples after the last pattern"
+    # The survey's examples are greetings with HELP replies; today's are
+    # real texts of the corpus, some of them greetings alone.
+    form = (r"220[ -]\S+\.\S+ .* [2-5][0-9][0-9][ -]" if path == survey_lines.PATTERNS
+            else r"220[ -]")
     for text, _ in examples:
         assert text.isascii() and text.isprintable(), text
-        assert re.match(r"220[ -]\S+\.\S+ .* [2-5][0-9][0-9][ -]", text), text
+        assert re.match(form, text), text
 
     rng = random.Random(0)
     lines = b"".join(b"10.0.0.1\tok\t%s\n" % as_common_field(text.encode(), rng)
