@@ -7,7 +7,7 @@ INSTALL_PYTHON ?= $(abspath $(PYTHON))
 PROGRAMS := mxlookup smtpprobe mtaguess tally
 PYTEST_ARGS ?=
 
-.PHONY: all demo demo-small test bench install uninstall clean
+.PHONY: all demo demo-small test bench accuracy install uninstall clean
 
 all: $(VENV)/.ready
 
@@ -29,6 +29,12 @@ test: all
 bench: all
 	tools/debian-packages gawk mawk nsd adns-tools nmap time iproute2
 	$(PYTHON) -m bench $(BENCH_ARGS)
+
+# patterns-2026.awk, with patterns.awk after it, and nmap's smtp rules on the
+# real texts of tests/corpus: per product family, named right, unsure, wrong.
+accuracy: all
+	tools/debian-packages nmap
+	$(PYTHON) tools/accuracy --require-none-wrong
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/mxsurvey \
