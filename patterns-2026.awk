@@ -49,6 +49,9 @@
 / ESMTP (Amazon SES|SimpleEmailService-)/ Amazon SES
 # example: 220 mx.zohomail.com SMTP Server ready May 11, 2026 1:15:02 AM PDT 503 Must issue a EHLO/HELO command first.
 /\.zoho(mail)?\.[a-z]+ SMTP Server ready/ Zoho
+# GMX's and Web.de's servers are Nemesis; they name their domain first.
+# example: 554-gmx.net (mxgmx015) Nemesis ESMTP Service not available 554-No SMTP service 554-IP address is black listed. 554 For explanation visit http://postmaster.gmx.com/en/error-messages?ip=185.xx.xx.xx&c=bl
+/gmx\.net \([a-z0-9]+\) Nemesis ESMTP/ GMX
 # Tencent's servers greet in the name of their own XMail.
 # example: 220 newxmesmtplogicsvrsza5.qq.com XMail Esmtp QQ Mail Server.
 /\.qq\.com XMail Esmtp QQ Mail Server/ QQ Mail
@@ -62,7 +65,7 @@
 # IIS's SMTP service (and Exchange 2003 on it) says its version; Exchange
 # 2007 and later say the same words without it.
 # example: 220 mail.example.com Microsoft ESMTP MAIL Service, Version: 10.0.17763.1697 ready at  Mon, 11 May 2026 10:15:02 +0200  214-This server supports the following commands: 214 HELO EHLO STARTTLS RCPT DATA RSET MAIL QUIT HELP AUTH TURN ETRN BDAT VRFY
-# example: 220  Microsoft ESMTP MAIL Service, Version: 5.0.2195.5329 ready Thu, 30 Nov 2017 11:40:25 +0200
+# example: 220 msx.r33net.local Microsoft ESMTP MAIL Service, Version: 6.0.3790.1830 ready at Wed, 24 Feb 2010 10:28:45 +0100
 /Microsoft ESMTP MAIL Service, Version: [0-9]/ Microsoft IIS SMTP
 # example: 220 foo.bar Microsoft SMTP MAIL ready at Wed, 29 Nov 2017 23:48:59 +0000 Version: 5.5.1877.197.19
 / Microsoft SMTP MAIL ready at .* Version: [0-9]/ Microsoft IIS SMTP
@@ -82,7 +85,7 @@
 # Exim's smtp_banner is "$smtp_active_hostname ESMTP Exim $version_number
 # $tod_full".
 # example: 220 mx.example.net ESMTP Exim 4.96 Mon, 11 May 2026 10:15:02 +0200 214-Commands supported: 214 AUTH HELO EHLO MAIL RCPT DATA BDAT NOOP QUIT RSET HELP
-# example: 220 ESMTP Exim
+# example: 220 myhost.test.ex ESMTP Exim x.yz Tue, 2 Mar 1999 09:44:33 +0000
 / ESMTP \(?(Exim|EXIM)( |\)|$)/ Exim
 # Products with "Sendmail" in their names that are not sendmail come first.
 # example: 220 foo.bar ESMTP MetaInfo Sendmail 2.5 Build 2630 (Berkeley 8.8.6)/8.8.4; Mon, 30 Jul
@@ -210,6 +213,8 @@
 / Service ready by David\.fx \([0-9]+\) ESMTP Server \(Tobit\.Software, Germany\)/ Tobit David
 # example: 220 vagrant-centos ESMTP MAILSAC
 / ESMTP MAILSAC/ Mailsac
+# example: 220 mail.example.net ESMTP Citadel server ready.
+/ ESMTP Citadel server ready/ Citadel
 
 # Filters, firewalls and their SMTP proxies, by their greetings --------------
 
