@@ -81,9 +81,11 @@ def mib(kib):
 
 
 class Bench:
-    def __init__(self, sizes, directory):
+    def __init__(self, sizes, directory, patterns=()):
         self.sizes = sizes
         self.dir = directory
+        # mtaguess's -f options: the pattern lists it and awk are measured with
+        self.pattern_options = [option for path in patterns for option in ("-f", path)]
 
     def path(self, name):
         return os.path.join(self.dir, name)
@@ -102,20 +104,21 @@ class Bench:
                 texts.write(record.transcript_text(line.split(b"\t")[2]) + b"\n")
         del lines
         with open(self.path("patterns.awk"), "wb") as awk:
-            awk.write(run_output(program("mtaguess", "--awk")))
-        ours = self.median(program("mtaguess"), stdin=self.path("probed"),
+            awk.write(run_output(program("mtaguess", "--awk", *self.pattern_options)))
+        ours = self.median(program("mtaguess", *self.pattern_options), stdin=self.path("probed"),
                            stdout=self.path("guessed"))
         peers = {awk: self.median([awk, "-f", self.path("patterns.awk")],
                                   stdin=self.path("texts"), env=C_LOCALE)
                  for awk in ("mawk", "gawk")}
-        say(f"mtaguess, {count:,} transcripts (patterns.awk's examples in the 1998 mix; "
-            "awk reads each transcript's joined text, one a line, LC_ALL=C):")
+        lists = " ".join(self.pattern_options[1::2]) or "patterns.awk"
+        say(f"mtaguess -f {lists}, {count:,} transcripts (patterns.awk's examples in the 1998 "
+            "mix; awk reads each transcript's joined text, one a line, LC_ALL=C):")
         say(f"  mtaguess {rate(count, ours.wall):>10} lines/s  ({ours.wall:.2f} s)")
         for awk, peer in peers.items():
             say(f"  {awk:<8} {rate(count, peer.wall):>10} lines/s  ({peer.wall:.2f} s)   "
                 f"mtaguess is {ratio(ours.wall, peer.wall)} {awk}"
                 + ("   (target 1.5x mawk)" if awk == "mawk" else ""))
-        self.growth("mtaguess", program("mtaguess"), "probed", ours, count)
+        self.growth("mtaguess", program("mtaguess", *self.pattern_options), "probed", ours, count)
 
     def growth(self, name, argv, source, full, count):
         """Time and peak memory for heads of the input, up to the full run."""
@@ -389,6 +392,9 @@ def main(argv=None):
     parser.add_argument("--runs", type=int, help="runs of each measurement, the median shown")
     parser.add_argument("--only", nargs="+", choices=["mtaguess", "tally", "mxlookup", "world"],
                         help="these stages only (tally needs mtaguess)")
+    parser.add_argument("--patterns", action="append", default=[], metavar="FILE",
+                        help="measure mtaguess and awk with this pattern list (repeatable, "
+                             "in order; as mtaguess -f) instead of patterns.awk")
     args = parser.parse_args(argv)
     sizes = SIZES[args.size or "full"]
     if args.runs:
@@ -403,7 +409,7 @@ def main(argv=None):
     say(f"Medians of {sizes.runs} run(s) each, unless said.  Our programs run by {PYTHON}.")
     say()
     directory = tempfile.mkdtemp(prefix="mxsurvey-bench.")
-    bench = Bench(sizes, directory)
+    bench = Bench(sizes, directory, args.patterns)
     try:
         for stage in args.only or ["mtaguess", "tally", "mxlookup", "world"]:
             getattr(bench, stage)()
