@@ -78,7 +78,9 @@
 # example: 220 mx.example.net ESMTP Postfix (Debian/GNU) 502 5.5.2 Error: command not recognized
 # example: 220 mail.example.org ESMTP Postfix (Ubuntu) 502 5.5.2 Error: command not recognized
 # example: 220 mail.example.com ESMTP Postfix 502 5.5.2 Error: command not recognized
-/ E?SMTP Postfix/ Postfix
+/ ESMTP Postfix/ Postfix
+# example: 220 foo.bar SMTP Postfix
+/ SMTP Postfix/ Postfix
 # example: 220 foo.bar Hi, I'm a Mail-in-a-Box (Ubuntu/Postfix; see https://mailinabox.email/)
 # example: 220 foo.bar ESMTP Hi, I'm a Mail-in-a-Box (Ubuntu/Postfix; see https://mailinabox.email/)
 / I'm a Mail-in-a-Box \(Ubuntu\/Postfix; / Postfix
