@@ -1,19 +1,29 @@
 # mxsurvey: `make demo` surveys a simulated internet, `make test` runs every test.
 PREFIX ?= /usr/local
 DESTDIR ?=
+PYTHON3 ?= python3
 VENV ?= .venv
 PYTHON := $(VENV)/bin/python
-INSTALL_PYTHON ?= $(abspath $(PYTHON))
 PROGRAMS := mxlookup smtpprobe mtaguess tally
 PYTEST_ARGS ?=
+# make install: the programs' own virtual environment, with the run-time
+# dependencies only, made where it stays (DESTDIR only while staging).
+APP := $(PREFIX)/lib/mxsurvey
+STAGED := $(DESTDIR)$(APP)
+# What the install tests install with no network, besides requirements.txt.
+OFFLINE := setuptools==84.2.1 pip==26.3 pipx==1.18.16
 
 .PHONY: all demo demo-small test bench accuracy install uninstall clean
 
 all: $(VENV)/.ready
 
 $(VENV)/.ready: requirements.txt requirements-test.txt
-	python3 -m venv $(VENV)
+	$(PYTHON3) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-test.txt
+	touch $@
+
+build/wheels: requirements.txt pyproject.toml Makefile
+	$(PYTHON3) -m pip download --quiet --disable-pip-version-check -d $@ -r requirements.txt $(OFFLINE)
 	touch $@
 
 demo: all
@@ -22,8 +32,8 @@ demo: all
 demo-small: all
 	$(PYTHON) tools/demo --small $(DEMO_ARGS)
 
-test: all
-	tools/debian-packages gawk mawk nsd parallel iproute2 adns-tools nmap time openssh-server
+test: all build/wheels
+	tools/debian-packages gawk mawk nsd parallel iproute2 adns-tools nmap time openssh-server man-db
 	PATH="$(CURDIR)/bin:$$PATH" $(PYTHON) -m pytest $(PYTEST_ARGS) tests
 
 bench: all
@@ -36,19 +46,20 @@ accuracy: all
 	tools/debian-packages nmap
 	$(PYTHON) tools/accuracy --require-none-wrong
 
-install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/mxsurvey \
-		$(DESTDIR)$(PREFIX)/share/mxsurvey $(DESTDIR)$(PREFIX)/share/man/man1
-	for p in $(PROGRAMS); do \
-		sed '1s|.*|#!$(INSTALL_PYTHON)|' bin/$$p > $(DESTDIR)$(PREFIX)/bin/$$p && \
-		chmod 755 $(DESTDIR)$(PREFIX)/bin/$$p; done
-	install -m 644 lib/mxsurvey/*.py $(DESTDIR)$(PREFIX)/lib/mxsurvey
-	install -m 644 patterns.awk patterns-2026.awk $(DESTDIR)$(PREFIX)/share/mxsurvey
+install: uninstall
+	$(PYTHON3) -m venv $(STAGED)/venv
+	$(STAGED)/venv/bin/python -m pip install --quiet --disable-pip-version-check --no-compile .
+	$(STAGED)/venv/bin/python -m pip uninstall --quiet --yes pip setuptools
+	$(if $(DESTDIR),grep -rlF '$(STAGED)' $(STAGED)/venv | xargs -r sed -i 's|$(STAGED)|$(APP)|g')
+	$(STAGED)/venv/bin/python -m compileall -q $(if $(DESTDIR),-s '$(DESTDIR)' -p /) $(STAGED)/venv/lib
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	for p in $(PROGRAMS); do ln -s ../lib/mxsurvey/venv/bin/$$p $(DESTDIR)$(PREFIX)/bin/$$p; done
 	install -m 644 $(PROGRAMS:%=man/%.1) $(DESTDIR)$(PREFIX)/share/man/man1
 
+# share/mxsurvey: where 0.1.0 installed the pattern lists.
 uninstall:
 	rm -f $(PROGRAMS:%=$(DESTDIR)$(PREFIX)/bin/%) $(PROGRAMS:%=$(DESTDIR)$(PREFIX)/share/man/man1/%.1)
-	rm -rf $(DESTDIR)$(PREFIX)/lib/mxsurvey $(DESTDIR)$(PREFIX)/share/mxsurvey
+	rm -rf $(STAGED) $(DESTDIR)$(PREFIX)/share/mxsurvey
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis build
+	rm -rf $(VENV) .pytest_cache .hypothesis build lib/mxsurvey.egg-info

@@ -9,6 +9,7 @@ of its lines; what comes out is what one process would write.
 """
 
 import contextlib
+import importlib.resources
 import itertools
 import marshal
 import operator
@@ -54,11 +55,10 @@ def main(argv=None, stdin=None, stdout=None, stderr=None):
 
 
 def default_patterns():
-    """The installed patterns.awk, or the checkout's own."""
-    package = os.path.dirname(os.path.abspath(__file__))
-    installed = os.path.join(package, os.pardir, os.pardir, "share", "mxsurvey", "patterns.awk")
-    checkout = os.path.join(package, os.pardir, os.pardir, "patterns.awk")
-    return os.path.normpath(installed if os.path.exists(installed) else checkout)
+    """The path of the package's patterns.awk: pip installs a package as
+    files.  In a checkout the package holds a link to the list at the top,
+    and the list itself is named."""
+    return os.path.realpath(importlib.resources.files(__package__) / "patterns.awk")
 
 
 def pattern_file(name):
