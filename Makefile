@@ -1,4 +1,5 @@
 # mxsurvey: `make demo` surveys a simulated internet, `make test` runs every test.
+# `make demo-serve` leaves one running, `make demo-shell` enters it, `make demo-stop` ends it.
 PREFIX ?= /usr/local
 DESTDIR ?=
 VENV ?= .venv
@@ -7,7 +8,7 @@ INSTALL_PYTHON ?= $(abspath $(PYTHON))
 PROGRAMS := mxlookup smtpprobe mtaguess tally
 PYTEST_ARGS ?=
 
-.PHONY: all demo demo-small test bench install uninstall clean
+.PHONY: all demo demo-small demo-serve demo-shell demo-stop test bench install uninstall clean
 
 all: $(VENV)/.ready
 
@@ -21,6 +22,15 @@ demo: all
 
 demo-small: all
 	$(PYTHON) tools/demo --small $(DEMO_ARGS)
+
+demo-serve: all
+	$(PYTHON) tools/demo --serve $(DEMO_ARGS)
+
+demo-shell:
+	tools/demo --enter
+
+demo-stop:
+	tools/demo --stop
 
 test: all
 	tools/debian-packages gawk mawk nsd parallel iproute2 adns-tools nmap time openssh-server
