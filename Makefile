@@ -1,4 +1,5 @@
 # mxsurvey: `make demo` surveys a simulated internet, `make test` runs every test.
+# `make demo-serve` leaves one running, `make demo-shell` enters it, `make demo-stop` ends it.
 PREFIX ?= /usr/local
 DESTDIR ?=
 PYTHON3 ?= python3
@@ -13,7 +14,7 @@ STAGED := $(DESTDIR)$(APP)
 # What the install tests install with no network, besides requirements.txt.
 OFFLINE := setuptools==84.2.1 pip==26.3 pipx==1.18.16
 
-.PHONY: all demo demo-small test bench accuracy install uninstall clean
+.PHONY: all demo demo-small demo-serve demo-shell demo-stop test bench accuracy install uninstall clean
 
 all: $(VENV)/.ready
 
@@ -31,6 +32,15 @@ demo: all
 
 demo-small: all
 	$(PYTHON) tools/demo --small $(DEMO_ARGS)
+
+demo-serve: all
+	$(PYTHON) tools/demo --serve $(DEMO_ARGS)
+
+demo-shell:
+	tools/demo --enter
+
+demo-stop:
+	tools/demo --stop
 
 test: all build/wheels
 	tools/debian-packages gawk mawk nsd parallel iproute2 adns-tools nmap time openssh-server man-db

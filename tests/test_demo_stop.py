@@ -1,5 +1,6 @@
 """Stopping `make demo` half-way leaves nothing behind: no server, no
-stage of the pipeline, no world directory."""
+stage of the pipeline, no world directory; nor does stopping a served
+world (`tools/demo --serve`), which ends what was entered into it too."""
 
 import os
 import re
@@ -10,6 +11,8 @@ import time
 import pytest
 
 from programs import CHECKOUT
+
+DEMO = str(CHECKOUT / "tools" / "demo")
 
 
 def proc_files(name):
@@ -40,7 +43,7 @@ def processes_naming(text):
 @pytest.mark.timeout(120)
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
 def test_a_demo_stopped_mid_survey_leaves_nothing_running(signum):
-    demo = subprocess.Popen([str(CHECKOUT / "tools" / "demo"), "--small"], cwd=CHECKOUT,
+    demo = subprocess.Popen([DEMO, "--small"], cwd=CHECKOUT,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             start_new_session=True)
     directory = None
@@ -63,3 +66,77 @@ def test_a_demo_stopped_mid_survey_leaves_nothing_running(signum):
     assert processes_in_group(demo.pid) == []
     assert processes_naming(directory) == []
     assert not os.path.exists(directory)
+
+
+def serve(runtime):
+    """A `tools/demo --serve` with its pid file in `runtime`, once it
+    serves: (the process, its environment, the world's directory)."""
+    env = dict(os.environ, XDG_RUNTIME_DIR=str(runtime))
+    demo = subprocess.Popen([DEMO, "--serve"], cwd=CHECKOUT,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env,
+                            start_new_session=True)
+    directory = None
+    for line in demo.stdout:
+        found = re.search(rb" in (/\S+?)\.\n", line)
+        if found:
+            directory = found.group(1).decode()
+        if line.startswith(b"Serving until"):
+            break
+    assert directory, "the demo did not say where its world is"
+    return demo, env, directory
+
+
+def enter(env, *command):
+    """`tools/demo --enter COMMAND`, once COMMAND runs inside the world."""
+    entered = subprocess.Popen([DEMO, "--enter", *command],
+                               env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               start_new_session=True)
+    deadline = time.monotonic() + 30
+    while not open(f"/proc/{entered.pid}/cmdline", "rb").read().startswith(command[0].encode()):
+        assert entered.poll() is None and time.monotonic() < deadline, entered.stdout.read()
+        time.sleep(0.05)
+    return entered
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("how", ["Ctrl-C", "SIGTERM", "tools/demo --stop"])
+def test_a_served_world_stops_and_leaves_nothing_behind(tmp_path, how):
+    demo, env, directory = serve(tmp_path)
+    pid_file = tmp_path / "mxsurvey-demo.pid"
+    assert pid_file.read_text() == f"{demo.pid}\n{directory}\n"
+    again = subprocess.run([DEMO, "--serve"], env=env,
+                           capture_output=True, timeout=60)
+    assert again.returncode == 1 and f"pid {demo.pid}".encode() in again.stderr
+    shell = enter(env, "sleep", "600")
+    try:
+        stop_and_check(demo, env, directory, shell, how)
+    finally:
+        for process in (shell, demo):
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+
+
+def stop_and_check(demo, env, directory, shell, how):
+    assert os.readlink(f"/proc/{shell.pid}/ns/net") == os.readlink(f"/proc/{demo.pid}/ns/net")
+    assert os.readlink(f"/proc/{shell.pid}/ns/net") != os.readlink("/proc/self/ns/net")
+    assert processes_naming(directory), "nothing of the world was running"
+    if how == "Ctrl-C":
+        os.killpg(demo.pid, signal.SIGINT)
+    elif how == "SIGTERM":
+        demo.terminate()
+    else:
+        stop = subprocess.run([DEMO, "--stop"], env=env,
+                              capture_output=True, timeout=60)
+        assert stop.returncode == 0, stop
+    said = demo.stdout.read()
+    assert demo.wait(timeout=60) == 0, said
+    assert said.splitlines()[-1].startswith(b"Stopped by SIG")
+    assert shell.wait(timeout=10) == -signal.SIGHUP
+    assert processes_in_group(demo.pid) == []
+    assert processes_naming(directory) == []
+    assert not os.path.exists(directory)
+    assert not os.path.exists(os.path.join(env["XDG_RUNTIME_DIR"], "mxsurvey-demo.pid"))
+    after = subprocess.run([DEMO, "--stop"], env=env,
+                           capture_output=True, timeout=60)
+    assert (after.returncode, after.stderr) == (1, b"demo: no world is served\n")

@@ -254,7 +254,7 @@ def test_each_failure_kind_fails_as_it_should(loopback_world):
 def ask(running, name, rtype, tcp=False, **options):
     query = dns.message.make_query(name, rtype, **options)
     send = dns.query.tcp if tcp else dns.query.udp
-    return send(query, "127.0.0.1", port=running.dns_port, timeout=10)
+    return send(query, servers.DNS_ADDRESS, port=running.dns_port, timeout=10)
 
 
 def records_of(world, owner, rtype):
@@ -338,7 +338,7 @@ def test_mxlookup_finds_the_same_under_nsd_and_the_world_name_server(loopback_wo
     from nameserver import NameServer
     world, running, directory = loopback_world
     zones = {path.stem + ".": path.read_text() for path in (directory / "zones").glob("*.zone")}
-    ours = lookup_lines(f"127.0.0.1:{running.dns_port}", directory, tmp_path / "ours")
+    ours = lookup_lines(f"{servers.DNS_ADDRESS}:{running.dns_port}", directory, tmp_path / "ours")
     with NameServer(zones) as nsd:
         theirs = lookup_lines(nsd.spec, directory, tmp_path / "theirs")
     assert ours == theirs

@@ -6,6 +6,7 @@ at all (ENETUNREACH).
 As root the process enters a new network namespace; as another user, a new
 user namespace too (where the user is root), if the kernel allows it.  The
 namespace lasts as long as a process is in it, so nothing outlives the run.
+Another process can be taken into it (`join`), as `tools/demo --enter` does.
 """
 
 import ctypes
@@ -126,3 +127,19 @@ def check():
         if got != code:
             raise Unavailable(f"connect to {address} gave {errno.errorcode.get(got, got)}, "
                               f"not {errno.errorcode[code]}")
+
+
+def join(pid):
+    """Move this process into the network namespace of process `pid`, and
+    into its user namespace first if it has one of its own (as a user who
+    is not root made it).  Must run before the process starts any thread."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    targets = [(kind, flag, os.open(f"/proc/{pid}/ns/{kind}", os.O_RDONLY))
+               for kind, flag in (("user", CLONE_NEWUSER), ("net", CLONE_NEWNET))
+               if os.readlink(f"/proc/{pid}/ns/{kind}") != os.readlink(f"/proc/self/ns/{kind}")]
+    for kind, flag, descriptor in targets:
+        if libc.setns(descriptor, flag) != 0:
+            raise Unavailable(f"cannot enter the {kind} namespace of process {pid}: "
+                              f"{os.strerror(ctypes.get_errno())}")
+        os.close(descriptor)
+

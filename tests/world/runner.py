@@ -9,6 +9,9 @@ stage took, and whether the report's table is the world's truth: for the
 Without a private network the two unreachable kinds are left out of the
 world, and the runner names them.  Nothing outlives the run: the servers
 stop when it ends, however it ends, and a world it made up is removed.
+
+With --serve it surveys nothing: it serves the world until stopped, for
+people to type at (served: --serve, --enter, --stop).
 """
 
 import argparse
@@ -18,7 +21,7 @@ import signal
 import sys
 import tempfile
 
-from . import generate, network, survey1998
+from . import example, generate, network, served, survey1998
 from .servers import Servers, WorldError
 from .survey import Survey, compare
 
@@ -44,7 +47,20 @@ def parse(argv):
                         help="smtpprobe's connect and read timeouts (default 3)")
     parser.add_argument("--concurrency", type=int, default=1000, metavar="N",
                         help="smtpprobe's exchanges in flight (default 1000)")
-    return parser.parse_args(argv)
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--serve", action="store_true",
+                      help="survey nothing: serve the world (a small one unless --addresses), "
+                           "with example.net in it, until Ctrl-C or --stop")
+    mode.add_argument("--enter", action="store_true",
+                      help="run COMMAND (by default $SHELL) inside the served world, "
+                           "in its directory")
+    mode.add_argument("--stop", action="store_true", help="stop the served world")
+    parser.add_argument("command", nargs=argparse.REMAINDER, metavar="COMMAND",
+                        help="with --enter: the command and its arguments")
+    args = parser.parse_args(argv)
+    if args.command and not args.enter:
+        parser.error("a COMMAND only with --enter")
+    return args
 
 
 def say(line=""):
@@ -72,10 +88,15 @@ def _terminated(signum, frame):
 
 def main(argv=None):
     args = parse(argv)
+    if args.enter:
+        return served.enter(args.command)
+    if args.stop:
+        return served.stop()
+    pid_file = served.claim() if args.serve else None
     signal.signal(signal.SIGTERM, _terminated)
     signal.signal(signal.SIGHUP, _terminated)
     spec = survey1998.survey_1998()
-    if args.small or args.addresses:
+    if args.small or args.addresses or args.serve:
         spec = spec.scaled(args.addresses or SMALL_ADDRESSES)
     private, why_not = False, "--shared-loopback"
     if not args.shared_loopback:
@@ -91,6 +112,8 @@ def main(argv=None):
     directory = args.keep or tempfile.mkdtemp(prefix="mxsurvey-world.")
     try:
         world = generate.generate(spec, args.seed)
+        if args.serve:
+            example.add_to(world)
         world.write(directory)
         say(f"A {spec.name} internet: {len(world.servers)} mail server addresses behind "
             f"{len(world.domains)} domains (seed {args.seed}), in {directory}.")
@@ -99,7 +122,9 @@ def main(argv=None):
                 "all five kinds of connection failure are real.")
         else:
             say(f"No private network ({why_not}): cannot simulate {left_out}; "
-                "surveying the rest.")
+                f"{'serving' if args.serve else 'surveying'} the rest.")
+        if args.serve:
+            return served.serve(pid_file, directory, world, private, args.concurrency, say)
         with Servers(directory, world, private, args.concurrency) as servers:
             survey = Survey(directory, servers, args.timeout, args.concurrency)
             say(f"Surveying: {survey.command_line()}")
@@ -107,7 +132,7 @@ def main(argv=None):
         say()
         say(survey.report.rstrip("\n"))
         say()
-        for line in survey.timings(len(world.domains)) + world_said(servers):
+        for line in survey.timings(len(world.domains)) + [servers.said()]:
             say(line)
         lines, same = compare(survey.report, world)
         for line in lines:
@@ -116,14 +141,3 @@ def main(argv=None):
     finally:
         if not args.keep:
             shutil.rmtree(directory, ignore_errors=True)
-
-
-def world_said(servers):
-    dns = servers.summaries.get("responder", {})
-    smtp = servers.summaries.get("farm", {})
-    return [f"The world: the name server answered {dns.get('udp', 0)} queries over UDP and "
-            f"{dns.get('tcp', 0)} over TCP; the mail servers ({servers.shards} processes, port "
-            f"{servers.smtp_port}) greeted {smtp.get('greeted', 0)} times, answered "
-            f"{smtp.get('helped', 0)} HELPs and {smtp.get('quit', 0)} QUITs, kept "
-            f"{smtp.get('silent', 0)} connections waiting and hung up on "
-            f"{smtp.get('disconnected', 0)}."]

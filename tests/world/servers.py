@@ -17,7 +17,7 @@ import time
 from . import farm, generate, service
 
 PACKAGE_PARENT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-DNS_ADDRESS = "127.0.0.1"
+DNS_ADDRESS = "127.0.0.53"
 FILES_PER_SHARD_SPARE = 512
 SHARED_LOOPBACK_MAX_SHARD = 8000
 PORT_ATTEMPTS = 5
@@ -120,6 +120,17 @@ class Servers:
                         counts[key] = merge((counts.get(key, 0), value))
             process.stdout.close()
         self.processes = []
+
+    def said(self):
+        """What the servers did, as their processes reported it on stopping."""
+        dns = self.summaries.get("responder", {})
+        smtp = self.summaries.get("farm", {})
+        return (f"The world: the name server answered {dns.get('udp', 0)} queries over UDP and "
+                f"{dns.get('tcp', 0)} over TCP; the mail servers ({self.shards} processes, port "
+                f"{self.smtp_port}) greeted {smtp.get('greeted', 0)} times, answered "
+                f"{smtp.get('helped', 0)} HELPs and {smtp.get('quit', 0)} QUITs, kept "
+                f"{smtp.get('silent', 0)} connections waiting and hung up on "
+                f"{smtp.get('disconnected', 0)}.")
 
     def pids(self):
         return {process.pid for _, process in self.processes}
