@@ -85,6 +85,33 @@ async def _send_parts(peer, reply, pause):
     await peer.send(parts[-1])
 
 
+def esmtp(greeting, replies, tls=None, tls_replies=None, starttls_reply=b"220 2.0.0 go ahead\r\n"):
+    """A server of today: greeting, then each command (its first word,
+    upper-cased) answered from `replies` (502 when it is not there), closing
+    after QUIT.  With `tls` (a server SSLContext), STARTTLS is answered with
+    `starttls_reply` and the handshake follows, and then the commands are
+    answered from `tls_replies` (default: `replies`).  `tls` may also be a
+    coroutine function taking the Peer, for a handshake of its own."""
+    async def behaviour(peer):
+        await peer.send(greeting)
+        answers = replies
+        while line := await peer.read_line():
+            verb = line.split()[0].upper() if line.split() else b""
+            if verb == b"STARTTLS" and tls is not None and answers is replies:
+                await peer.send(starttls_reply)
+                if callable(tls):
+                    await tls(peer)
+                    return
+                await peer.writer.start_tls(tls)
+                peer.heard.append(b"<tls>")
+                answers = tls_replies or replies
+                continue
+            await peer.send(answers.get(verb, b"502 5.5.2 Error: command not recognized\r\n"))
+            if verb == b"QUIT":
+                return
+    return behaviour
+
+
 def say_and_close(data):
     """Send `data`, then end the stream (FIN), reading until the client closes."""
     async def behaviour(peer):

@@ -22,7 +22,7 @@ import resource
 import socket
 import time
 
-from . import blocklist, cli, linewriter, progress, record, smtp
+from . import blocklist, certificate, cli, esmtp, linewriter, progress, record, smtp, tlsfacts
 
 NAME = "smtpprobe"
 
@@ -49,6 +49,16 @@ Options:
   --read-timeout SECONDS     Longest wait for the next bytes of a reply [default: 10].
   --deadline SECONDS         Longest time for a whole exchange [default: 30].
   --max-bytes N              Most bytes recorded from one server [default: 16384].
+  --source ADDR              Connect from the local address ADDR.
+  --ehlo NAME                Today's dialogue instead of 1998's: EHLO NAME (HELO NAME if
+                             EHLO is refused), STARTTLS and EHLO again inside TLS, then
+                             HELP and QUIT; NAME, a domain whose reverse DNS and web page
+                             explain the survey, names the client.  Writes today's record.
+  --starttls WHEN            With --ehlo: try STARTTLS when it is offered, always or never
+                             [default: offered].
+  --ca-file FILE             With --ehlo: judge certificates against the trust anchors of
+                             FILE (PEM) instead of the system's.
+  --timestamp                With --ehlo: record when each exchange began (UTC).
   --exclude FILE             Add the addresses and CIDR blocks of FILE to the blocklist
                              (repeatable).
   --blocklist FILE           Start the blocklist from FILE instead of the built-in list of
@@ -89,6 +99,8 @@ def body(args, ctx):
         deadline=cli.float_option(args, "--deadline", minimum=SHORTEST_WAIT),
         max_bytes=cli.int_option(args, "--max-bytes", minimum=1, maximum=record.MAX_RECORDED),
     )
+    dialogue = today_dialogue(args)
+    source = source_address(args["--source"])
     shard = parse_shard(args["--shard"])
     excluded = load_blocklist(args["--blocklist"], args["--exclude"])
     finished = set()
@@ -97,8 +109,73 @@ def body(args, ctx):
     shown = progress.for_run(ctx, args, args["FILE"])
     concurrency = fit_concurrency(ctx, concurrency)
     survey = Survey(ctx, port, limits, concurrency, rate, excluded, finished, shard, shown,
-                    quiet=args["--quiet"])
+                    quiet=args["--quiet"], dialogue=dialogue, source=source)
     cli.run_async(survey.run(args["FILE"]))
+
+
+def today_dialogue(args):
+    """The esmtp.Dialogue that --ehlo asks for, or None for 1998's."""
+    name = args["--ehlo"]
+    if name is None:
+        for option in ("--ca-file", "--timestamp"):
+            if args[option]:
+                raise cli.UsageError(f"{option} needs --ehlo")
+        if args["--starttls"] != "offered":
+            raise cli.UsageError("--starttls needs --ehlo")
+        return None
+    if not is_client_name(name):
+        raise cli.UsageError(f"--ehlo takes a domain name (or an address literal) that "
+                             f"names this survey, not {name!r}")
+    if args["--starttls"] not in esmtp.WHEN_STARTTLS:
+        raise cli.UsageError(f"--starttls takes offered, always or never, "
+                             f"not {args['--starttls']!r}")
+    try:
+        store = certificate.trust_store(args["--ca-file"])
+    except certificate.BadTrustFile as why:
+        raise cli.Fatal(str(why)) from None
+    return esmtp.Dialogue(name=name.encode("ascii"), starttls=args["--starttls"],
+                          context=tlsfacts.client_context(), store=store,
+                          timestamp=args["--timestamp"])
+
+
+# RFC 5321 4.1.2: Domain, with two labels at least (a name the world can
+# look up), or an address literal.
+_CLIENT_NAME = re.compile(
+    r"(?=.{1,255}\Z)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+", re.ASCII)
+
+
+def is_client_name(name):
+    """Whether `name` may follow EHLO: a domain name of two labels or more,
+    or an address literal ([192.0.2.1], [IPv6:2001:db8::1])."""
+    if _CLIENT_NAME.fullmatch(name):
+        return True
+    literal = re.fullmatch(r"\[(IPv6:)?([0-9A-Fa-f:.]+)\]", name)
+    if not literal:
+        return False
+    try:
+        address = ipaddress.ip_address(literal.group(2))
+    except ValueError:
+        return False
+    return (address.version == 6) == bool(literal.group(1))
+
+
+def source_address(text):
+    """The local address --source names, checked by binding to it now, or
+    None."""
+    if text is None:
+        return None
+    try:
+        address = ipaddress.ip_address(text)
+    except ValueError:
+        raise cli.UsageError(f"--source takes an IP address, not {text!r}") from None
+    family = socket.AF_INET if address.version == 4 else socket.AF_INET6
+    try:
+        with socket.socket(family, socket.SOCK_STREAM) as sock:
+            sock.bind((str(address), 0))
+    except OSError as error:
+        raise cli.Fatal(f"cannot connect from {address}: {error.strerror}") from None
+    return str(address)
 
 
 _SHARD = re.compile(r"([0-9]+)/([0-9]+)")
@@ -293,8 +370,10 @@ class Survey:
     each: one output line per distinct address, counted by status."""
 
     def __init__(self, ctx, port, limits, concurrency, rate, excluded, finished, shard, progress,
-                 quiet):
+                 quiet, dialogue=None, source=None):
         self.ctx = ctx
+        self.dialogue = dialogue  # an esmtp.Dialogue, or None for 1998's
+        self.source = source
         self.port = port
         self.limits = limits
         self.slots = asyncio.Semaphore(concurrency)
@@ -343,6 +422,11 @@ class Survey:
                     self.ctx.bad_line(source, lineno, str(why))
                     self.progress.add()
                     continue
+                if self.dialogue and record.passed_on(tab + rest) is None:
+                    self.ctx.bad_line(source, lineno, "more fields than mxlookup's four: "
+                                      "--ehlo passes on MXHOST, DOMAIN and PREFERENCE only")
+                    self.progress.add()
+                    continue
                 await self._start(address, tab + rest)
         while self.running:
             await asyncio.wait(self.running)
@@ -379,14 +463,26 @@ class Survey:
         task.add_done_callback(self._finished)
 
     async def _probe(self, canonical, family, sockaddr, rest):
-        status, transcript = await smtp.exchange(family, sockaddr, self.limits, self.pace)
-        self._write(canonical, status, transcript, rest)
+        if self.dialogue is None:
+            status, transcript = await smtp.exchange(
+                family, sockaddr, self.limits, self.pace, self.source)
+            self._write(canonical, status, transcript, rest)
+            return
+        mxhost = record.passed_on(rest)[0].decode("ascii") or None
+        status, transcript, facts = await esmtp.exchange(
+            family, sockaddr, self.limits, self.pace, self.dialogue, mxhost, self.source)
+        self._write(canonical, status, transcript, rest, facts)
 
-    def _write(self, canonical, status, transcript, rest):
+    def _write(self, canonical, status, transcript, rest, facts=None):
         self.counts[status] += 1  # the line is done once written: progress is told then
-        if self.output.error is None:  # else run() raises it
+        if self.output.error is not None:  # run() raises it
+            return
+        if self.dialogue is None:
             self.output.write(b"%s\t%s\t%s%s\n" % (
                 canonical, _STATUS_BYTES[status], transcript, record.printable_fields(rest)))
+        else:
+            self.output.write(record.today_line(
+                canonical, _STATUS_BYTES[status], transcript, record.passed_on(rest), facts or {}))
 
     def _finished(self, task):
         self.running.discard(task)

@@ -17,6 +17,13 @@ The lines each program writes:
     mxlookup   ADDRESS  MXHOST  DOMAIN  PREFERENCE
     smtpprobe  ADDRESS  STATUS  TRANSCRIPT  [the input line's other fields]
     mtaguess   LABEL    [the smtpprobe line]
+
+smtpprobe's today's dialogue (--ehlo) writes the fields of TODAY instead:
+the 1998 fields in their places, mxlookup's three fields always (empty
+when the input line had fewer), then the facts of EHLO and TLS at fixed
+places, each counted as it stands by cut, awk and `tally --counts`.  Its
+transcript marks where each command was sent with a step note (`\\[ehlo]`),
+so the reply each command had is recoverable.
 """
 
 import re
@@ -47,11 +54,20 @@ STATUSES = (OK, *FAILURE_LABELS)
 MAX_RECORDED = 1 << 20
 
 
+# The largest leaf certificate whose facts are recorded (DER bytes); a real
+# one, even with a hundred names, is a few KiB.
+MAX_CERTIFICATE = 1 << 16
+
+
 def longest_probe_line(longest_input_line):
     """The longest line smtpprobe writes for input lines of at most the given
     length: every byte of the transcript and of the fields passed on may take
-    four (\\xHH), and the address, the status and a note take little."""
-    return 4 * (MAX_RECORDED + longest_input_line) + 256
+    four (\\xHH), and the address, the status and the notes take little.
+    Today's facts add their keywords (from the transcript's bytes: `AUTH A B`
+    is written `AUTH=A,AUTH=B`, less than four times as long) and the names
+    of a certificate (its bytes, each taking four, and a comma between)."""
+    return 4 * (MAX_RECORDED + longest_input_line) + 4 * MAX_RECORDED \
+        + 3 * 5 * MAX_CERTIFICATE + 4096
 
 # Notes an escaped transcript may end with.
 NOTES = {
@@ -60,7 +76,75 @@ NOTES = {
     "deadline": "the exchange ran out of its total time",
     "closed": "the server closed the connection before the exchange was complete",
     "reset": "the server reset the connection",
+    "handshake": "the TLS handshake failed (its bytes are not recorded)",
 }
+
+# Step notes of today's dialogue: each stands where its command was sent,
+# so what follows, up to the next step note, came after it.  The greeting
+# comes before the first; `tls` stands where the TLS handshake ended, so
+# what follows came inside TLS.
+STEPS = {
+    "ehlo": "EHLO NAME was sent",
+    "helo": "HELO NAME was sent (EHLO was refused with 5xx)",
+    "starttls": "STARTTLS was sent",
+    "tls": "the TLS handshake was complete",
+    "help": "HELP was sent",
+    "quit": "QUIT was sent",
+}
+# The parts of a transcript whose text the patterns match: the greeting and
+# the replies to HELP and QUIT, as the survey of 1998 recorded them.
+SURVEY_PARTS = frozenset({None, "help", "quit"})
+
+# Today's record (--ehlo): the fields, from 0, and what each holds.
+TODAY = (
+    "ADDRESS", "STATUS", "TRANSCRIPT", "MXHOST", "DOMAIN", "PREFERENCE",
+    "BEGAN", "HELLO", "EXTENSIONS", "STARTTLS_OFFERED", "STARTTLS",
+    "TLS_VERSION", "CIPHER", "TLS_EXTENSIONS",
+    "CERT_CN", "CERT_SAN", "CERT_ISSUER", "CERT_NOT_BEFORE", "CERT_NOT_AFTER",
+    "CERT_KEY", "CERT_SIGNATURE", "CERT_SHA256", "VALIDATION",
+)
+PASSED_ON = 3  # MXHOST DOMAIN PREFERENCE: mxlookup's fields after ADDRESS
+HELLO_WORDS = ("ehlo", "helo", "refused")
+OFFERED_WORDS = ("yes", "no")
+STARTTLS_WORDS = ("ok", "refused", "unanswered", "failed")
+VALIDATION_WORDS = (
+    "trusted", "expired", "not-yet-valid", "self-signed", "unknown-issuer",
+    "name-mismatch", "invalid", "unparsable")
+ITEM_SEPARATOR = b","
+
+
+def today_line(address, status, transcript, passed, facts):
+    """A today's record: ADDRESS, STATUS and TRANSCRIPT (bytes, escaped),
+    the three fields `passed` on (as passed_on gives them), and the facts,
+    a dict from the names of TODAY to their fields (bytes, escaped or of
+    their closed vocabularies), empty where it has none."""
+    known = [address, status, transcript, *passed]
+    return TAB.join(known + [facts.get(name, b"") for name in TODAY[len(known):]]) + LF
+
+
+def passed_on(rest):
+    """The MXHOST, DOMAIN and PREFERENCE of an input line's other fields
+    (its TAB-separated rest after ADDRESS, with the TAB in front), each
+    empty where the line has fewer, as printable_fields writes them; None
+    if the line has more than these three."""
+    fields = rest[1:].split(TAB) if rest else []
+    if len(fields) > PASSED_ON:
+        return None
+    fields += [b""] * (PASSED_ON - len(fields))
+    return [printable_fields(field) for field in fields]
+
+
+def escape_item(data):
+    """Bytes from outside (a certificate's name) as one item of a field of
+    several: as escape() writes them, and the separator `,` as \\x2c."""
+    if not _ITEM_NEEDS_ESCAPE.search(data):
+        return data
+    return _ITEM_NEEDS_ESCAPE.sub(lambda match: _ITEM_ESCAPED[match.group()[0]], data)
+
+
+def items(values):
+    """A field of several values, each already escaped, joined by `,`."""
+    return ITEM_SEPARATOR.join(values)
 
 _PRINTABLE_RUN = rb"[\x20-\x5b\x5d-\x7e]"
 _NEEDS_ESCAPE = re.compile(rb"[^\x20-\x5b\x5d-\x7e]")
@@ -71,6 +155,10 @@ _ESCAPED[ord("\\")] = b"\\\\"
 _ESCAPED[ord("\r")] = b"\\r"
 _ESCAPED[ord("\n")] = b"\\n"
 _ESCAPED[ord("\t")] = b"\\t"
+
+_ITEM_NEEDS_ESCAPE = re.compile(rb"[^\x20-\x2b\x2d-\x5b\x5d-\x7e]")
+_ITEM_ESCAPED = list(_ESCAPED)
+_ITEM_ESCAPED[ord(",")] = b"\\x2c"
 
 _TOKEN = re.compile(
     rb"(" + _PRINTABLE_RUN + rb"+)"      # 1: plain text
@@ -124,9 +212,24 @@ def unescape(field):
     Raises BadEscape, naming the offset, for anything escape() and note()
     could not have written.
     """
+    parts, notes = _read_escaped(field)
+    return b"".join(data for _, data in parts), notes
+
+
+def unescape_parts(field):
+    """The bytes of an escaped transcript in parts, each (step, bytes): the
+    step note the part follows (None for what came before the first, the
+    greeting), with the bytes up to the next step note.  Raises BadEscape as
+    unescape does."""
+    parts, _ = _read_escaped(field)
+    return parts
+
+
+def _read_escaped(field):
     if b"\\" not in field and not _NEEDS_ESCAPE.search(field):
-        return field, ()
-    data, notes = [], []
+        return [(None, field)], ()
+    parts, data, notes = [], [], []
+    step = None
     position = 0
     for match in _TOKEN.finditer(field):
         if match.start() != position:
@@ -140,10 +243,15 @@ def unescape(field):
         elif letter is not None:
             data.append(_LETTERS[letter])
         else:
-            notes.append(word.decode("ascii"))
+            word = word.decode("ascii")
+            notes.append(word)
+            if word in STEPS:
+                parts.append((step, b"".join(data)))
+                step, data = word, []
     if position != len(field):
         raise BadEscape(_what_is_bad(field, position))
-    return b"".join(data), tuple(notes)
+    parts.append((step, b"".join(data)))
+    return parts, tuple(notes)
 
 
 # What a bad escape is shown as: the backslash and the printable bytes that
@@ -216,9 +324,12 @@ def toward_common_form(field):
 
 
 def transcript_text(field):
-    """joined_text(unescape(field)[0]): the text of an escaped transcript as
-    awk would see one record.  Raises BadEscape as unescape does."""
-    return joined_text(unescape(field)[0])
+    """The text of an escaped transcript as awk would see one record: the
+    joined_text of the greeting and of the replies to HELP and QUIT, the
+    parts the survey of 1998 recorded, whichever dialogue wrote it.  Raises
+    BadEscape as unescape does."""
+    return joined_text(b"".join(
+        data for step, data in unescape_parts(field) if step in SURVEY_PARTS))
 
 
 def failure_label(status):
