@@ -29,13 +29,15 @@ validity period, at the end of it (or start), so that an expired leaf with
 a good chain is `expired` and not also `unknown-issuer`.
 """
 
+import contextlib
 import datetime
 import hashlib
 import ipaddress
 import re
 import ssl
+import warnings
 
-from cryptography import x509
+from cryptography import utils, x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
 from cryptography.x509 import verification
@@ -56,7 +58,7 @@ def trust_store(path=None):
         paths = ssl.get_default_verify_paths()
         path = paths.cafile or paths.openssl_cafile
     try:
-        with open(path, "rb") as file:
+        with open(path, "rb") as file, _quietly():
             anchors = x509.load_pem_x509_certificates(file.read())
     except OSError as error:
         raise BadTrustFile(f"cannot read {path}: {error.strerror}") from None
@@ -77,20 +79,30 @@ def facts(der):
     if len(der) > record.MAX_CERTIFICATE:
         return found, None
     try:
-        cert = x509.load_der_x509_certificate(der)
-        found.update({
-            "CERT_CN": record.items(map(_item, _common_names(cert))),
-            "CERT_SAN": record.items(map(_item, _alternative_names(cert))),
-            "CERT_ISSUER": record.escape(cert.issuer.rfc4514_string().encode(
-                "utf-8", "surrogatepass")),
-            "CERT_NOT_BEFORE": _iso(cert.not_valid_before_utc),
-            "CERT_NOT_AFTER": _iso(cert.not_valid_after_utc),
-            "CERT_KEY": _key(cert).encode("ascii"),
-            "CERT_SIGNATURE": _signature(cert).encode("ascii"),
-        })
+        with _quietly():
+            cert = x509.load_der_x509_certificate(der)
+            found.update({
+                "CERT_CN": record.items(map(_item, _common_names(cert))),
+                "CERT_SAN": record.items(map(_item, _alternative_names(cert))),
+                "CERT_ISSUER": record.escape(cert.issuer.rfc4514_string().encode(
+                    "utf-8", "surrogatepass")),
+                "CERT_NOT_BEFORE": _iso(cert.not_valid_before_utc),
+                "CERT_NOT_AFTER": _iso(cert.not_valid_after_utc),
+                "CERT_KEY": _key(cert).encode("ascii"),
+                "CERT_SIGNATURE": _signature(cert).encode("ascii"),
+            })
     except ValueError:  # cryptography's word for a certificate it cannot read
         return {"CERT_SHA256": found["CERT_SHA256"]}, None
     return found, cert
+
+
+@contextlib.contextmanager
+def _quietly():
+    """Certificates as they are (a serial number of zero, say) are data to
+    the survey: cryptography's warnings about them are not for stderr."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", utils.CryptographyDeprecationWarning)
+        yield
 
 
 def _item(text):
@@ -152,6 +164,11 @@ def validation(cert, chain, mxhost, store, now):
     the exchange (aware, UTC)."""
     if cert is None:
         return ["unparsable"]
+    with _quietly():
+        return _problems(cert, chain, mxhost, store, now) or ["trusted"]
+
+
+def _problems(cert, chain, mxhost, store, now):
     words = []
     if now > cert.not_valid_after_utc:
         words.append("expired")
@@ -166,7 +183,7 @@ def validation(cert, chain, mxhost, store, now):
         words.append(problem)
     if mxhost and not _name_matches(cert, mxhost):
         words.append("name-mismatch")
-    return words or ["trusted"]
+    return words
 
 
 _CA_POLICY = verification.ExtensionPolicy.permit_all().require_present(

@@ -12,6 +12,7 @@ beside the rest.
 import asyncio
 import errno
 import ssl
+import warnings
 
 # OpenSSL 3 refuses servers that lack RFC 5746 secure renegotiation unless
 # told otherwise; ssl names the option from Python 3.12 on.
@@ -23,7 +24,9 @@ def client_context():
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     context.check_hostname = False
     context.verify_mode = ssl.CERT_NONE
-    context.minimum_version = ssl.TLSVersion.TLSv1
+    with warnings.catch_warnings():  # TLS 1.0 is deprecated: servers still speak it
+        warnings.simplefilter("ignore", DeprecationWarning)
+        context.minimum_version = ssl.TLSVersion.TLSv1
     context.options |= OP_LEGACY_SERVER_CONNECT
     context.set_ciphers("ALL:@SECLEVEL=0")
     return context
