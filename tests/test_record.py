@@ -104,3 +104,22 @@ def test_every_failure_status_has_the_survey_wording():
     assert record.FAILURE_LABELS["netunreach"] == "network unreachable"
     assert record.FAILURE_LABELS["disconnect"] == "immediate disconnect"
     assert set(record.STATUSES) == {"ok", *record.FAILURE_LABELS}
+
+
+@given(st.lists(st.tuples(st.sampled_from(sorted(record.STEPS)), st.binary(max_size=60)),
+                max_size=8), st.binary(max_size=60), st.sampled_from(["", *sorted(record.NOTES)]))
+def test_todays_transcript_reads_back_in_parts_and_matches_as_1998s(steps, greeting, end):
+    """Step notes split a transcript into the replies of its commands; the
+    patterns see the greeting and the replies to HELP and QUIT only."""
+    field = record.escape(greeting) + b"".join(
+        record.note(step) + record.escape(data) for step, data in steps)
+    field += record.note(end) if end else b""
+    assert record.unescape_parts(field) == [(None, greeting), *steps]
+    assert record.unescape(field)[0] == greeting + b"".join(data for _, data in steps)
+    kept = greeting + b"".join(data for step, data in steps if step in ("help", "quit"))
+    assert record.transcript_text(field) == record.joined_text(kept)
+
+
+def test_items_escape_their_separator_and_nothing_else_new():
+    assert record.escape_item(b"a,b\\c\td") == b"a\\x2cb\\\\c\\td"
+    assert record.unescape(record.escape_item(b"a,b"))[0] == b"a,b"

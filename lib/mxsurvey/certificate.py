@@ -237,13 +237,13 @@ def _dns_name_matches(pattern, host):
     pattern, host = pattern.lower().rstrip("."), host.lower().rstrip(".")
     if pattern == host:
         return True
-    if not _WILDCARD.fullmatch(pattern) or _is_address(host):
+    if not _WILDCARD.fullmatch(pattern) or is_address(host):
         return False
     first, dot, rest = host.partition(".")
     return bool(dot and first) and rest == pattern[2:]
 
 
-def _is_address(host):
+def is_address(host):
     try:
         ipaddress.ip_address(host)
     except ValueError:

@@ -159,7 +159,7 @@ _HOST_NAME = re.compile(r"(?=.{1,253}\Z)[a-z0-9_-]{1,63}(\.[a-z0-9_-]{1,63})*", 
 def _server_name(mxhost):
     """The name to send in SNI: MXHOST if it is a plain host name (not one
     with DNS escapes, nor an address), else None."""
-    if mxhost and _HOST_NAME.fullmatch(mxhost) and not certificate._is_address(mxhost):
+    if mxhost and _HOST_NAME.fullmatch(mxhost) and not certificate.is_address(mxhost):
         return mxhost
     return None
 
