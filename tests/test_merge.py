@@ -1,10 +1,14 @@
 """tally --merge against one run over all the input, and tally --diff."""
 
+import collections
+import itertools
 import random
+import re
 
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from mxsurvey import reportfile, tallyfiles
 from programs import pipeline, run_inprocess
 from tally_inputs import coreutils_counts, mtaguess_lines, table_rows
 from world.survey1998 import FAILURES_1998, SOFTWARE_1998
@@ -181,32 +185,57 @@ def test_shares_from_0_0_to_100_0_percent_are_dropped():
 
 
 def test_rows_with_and_without_shares_do_not_mix_in_one_input(tmp_path):
-    shared, plain, report = written(tmp_path, [
+    shared, plain = written(tmp_path, [
         b"      3  75.0% a\n      1  25.0% b\n      1 c\n",
-        b"      3 a\n      1  25.0% b\n",
-        b"4 addresses\n3 successful connections\n\nReasons for connection failures:\n"
-        b"      1  25.0% timed out\n\nServer software tallies:\n      3 sendmail\n"])
+        b"      3 a\n      1  25.0% b\n"])
     result = run_inprocess("tally", ["--merge", shared, plain])
     assert result.status == 1
     assert result.errors == [
         f"tally: {shared}:3: a row without a share among rows with one (--percent)",
         f"tally: {plain}:2: a row with a share (--percent) among rows without one"]
     assert result.stdout == b"      6 a\n      1 b\n"
-    result = run_inprocess("tally", ["--merge", report])
+
+
+def test_a_reports_headings_say_whether_its_rows_have_shares(tmp_path):
+    with_shares = (b"4 addresses\n3 successful connections\n\n"
+                   b"Reasons for connection failures (% of addresses):\n      1  25.0% timed out\n\n"
+                   b"Server software tallies (% of successful connections):\n")
+    plain, shared, one_without, mixed_headings = written(tmp_path, [
+        b"4 addresses\n3 successful connections\n\nReasons for connection failures:\n"
+        b"      1  25.0% timed out\n\nServer software tallies:\n      3 sendmail\n",
+        with_shares + b"      3 100.0% sendmail\n",
+        with_shares + b"      3 sendmail\n",
+        with_shares.replace(b"tallies (% of successful connections)", b"tallies")
+        + b"      3 100.0% sendmail\n"])
+    result = run_inprocess("tally", ["--merge", plain, shared, one_without, mixed_headings])
     assert result.status == 1
     assert result.errors == [
-        f"tally: {report}:8: a row without a share among rows with one (--percent)"]
+        f'tally: {plain}:5: " 25.0% timed out" is not a reason for a connection failure',
+        f"tally: {plain}:1: the report from here to line 8 is left out",
+        f"tally: {one_without}:8: a row without a share under a heading with shares (--percent)",
+        f"tally: {one_without}:1: the report from here to line 8 is left out",
+        f"tally: {mixed_headings}:7: the headings disagree: one is of a report with shares "
+        f"(--percent), the other of one without",
+        f"tally: {mixed_headings}:1: the report from here to line 8 is left out"]
+    assert result.stdout == tally(["--merge"], (tmp_path / "shard2").read_bytes())
+    assert result.lines[-1] == b"      3 sendmail"
 
 
 def test_a_share_in_a_report_is_checked_against_its_head(tmp_path):
-    head = b"331 addresses\n303 successful connections\n\nReasons for connection failures:\n"
+    head = (b"331 addresses\n303 successful connections\n\n"
+            b"Reasons for connection failures (% of addresses):\n")
+    software = b"\nServer software tallies (% of successful connections):\n"
     report, = written(tmp_path, [
-        head + b"     28   9.5% timed out\n\nServer software tallies:\n    303 100.0% sendmail\n"
-        + head + b"     28   8.5% timed out\n\nServer software tallies:\n    303  99.0% sendmail\n"])
+        head + b"     28   9.5% timed out\n" + software + b"    303 100.0% sendmail\n"
+        + head + b"     28   8.5% timed out\n" + software + b"    303  99.0% sendmail\n"
+        + head + b"     28   8.5% timed out\n" + software + b"    303 100.0% sendmail\n"])
     result = run_inprocess("tally", ["--merge", report])
     assert result.status == 1
     assert result.errors == [f"tally: {report}:5: 28 of 331 is 8.5%, not 9.5%",
-                             f"tally: {report}:16: 303 of 303 is 100.0%, not 99.0%"]
+                             f"tally: {report}:1: the report from here to line 8 is left out",
+                             f"tally: {report}:16: 303 of 303 is 100.0%, not 99.0%",
+                             f"tally: {report}:9: the report from here to line 16 is left out"]
+    assert result.lines[:2] == [b"331 addresses", b"303 successful connections"]
 
 
 # Malformed inputs -------------------------------------------------------------
@@ -254,15 +283,17 @@ def test_malformed_reports_are_named(tmp_path):
     assert result.errors == [
         f"tally: {paths[1]}:2: 2 successful connections, but the software rows add up to 1",
         f"tally: {paths[1]}:1: 3 addresses, but the rows add up to 2",
-        f'tally: {paths[2]}:7: not the heading "Server software tallies:"',
+        f"tally: {paths[1]}:1: the report from here to line 8 is left out",
+        f'tally: {paths[2]}:7: not the heading "Server software tallies:": "Software:"',
+        f"tally: {paths[2]}:1: the report from here to line 8 is left out",
         f'tally: {paths[3]}:6: no heading "Server software tallies:"',
+        f"tally: {paths[3]}:1: the report from here to line 5 is left out",
         f'tally: {paths[4]}:9: not a row (COUNT LABEL): "  oops"',
+        f"tally: {paths[4]}:1: the report from here to line 9 is left out",
         f'tally: {paths[5]}:5: no heading "Server software tallies:"',
+        f"tally: {paths[5]}:1: the report from here to line 4 is left out",
     ]
-    assert result.lines == [
-        b"12 addresses", b"7 successful connections", b"",
-        b"Reasons for connection failures:", b"      5 timed out", b"",
-        b"Server software tallies:", b"      7 sendmail"]
+    assert result.stdout == tally([], mtaguess_lines([(1, "timed out")], [(2, "sendmail")]))
 
 
 def test_malformed_reports_concatenated_are_named_at_their_own_lines(tmp_path):
@@ -277,10 +308,12 @@ def test_malformed_reports_concatenated_are_named_at_their_own_lines(tmp_path):
     assert result.status == 1
     assert result.errors == [
         f'tally: {concatenated}:14: no heading "Server software tallies:"',
+        f"tally: {concatenated}:9: the report from here to line 13 is left out",
         f"tally: {concatenated}:15: 2 successful connections, "
         f"but the software rows add up to 0",
-        f"tally: {concatenated}:14: 3 addresses, but the rows add up to 1"]
-    assert result.lines[:2] == [b"8 addresses", b"4 successful connections"]
+        f"tally: {concatenated}:14: 3 addresses, but the rows add up to 1",
+        f"tally: {concatenated}:14: the report from here to line 20 is left out"]
+    assert result.lines[:2] == [b"6 addresses", b"4 successful connections"]
 
 
 def test_reports_and_rows_do_not_merge(tmp_path):
@@ -360,3 +393,184 @@ def test_diff_of_a_missing_file_or_of_two_kinds_writes_nothing(tmp_path):
 def test_bad_command_lines_exit_2(argv):
     result = run_inprocess("tally", argv)
     assert (result.status, result.stdout) == (2, b"")
+
+
+# Labels that start as a share does --------------------------------------------
+
+@pytest.mark.parametrize("percent", [[], ["--percent"]])
+@pytest.mark.parametrize("software", [[(2, "100.0% sendmail")],
+                                      [(2, "100.0% sendmail"), (1, " 50.0% x")]])
+def test_a_label_that_starts_as_a_share_is_read_as_written(percent, software):
+    """A report says whether its rows have shares, so a label from some
+    patterns file that starts as a share does is not taken for one."""
+    lines = mtaguess_lines([(1, "timed out")], software)
+    report = tally(percent, lines)
+    assert tally(["--merge", *percent], report + report) == tally(percent, lines + lines)
+    assert tally(["--merge"], report) == tally([], lines)
+
+
+# Counts as large as tally reads back --------------------------------------------
+
+MAX_COUNT = tallyfiles.MAX_COUNT
+
+
+def test_the_largest_count_is_read_back_and_no_larger_is_written():
+    rows = b"%7d a\n" % MAX_COUNT
+    assert tally(["--merge"], rows) == rows
+    assert tally(["--merge"], tally(["--merge"], rows)) == rows
+    result = run_inprocess("tally", ["--merge"], rows + b"      1 a\n")
+    assert (result.status, result.stdout) == (1, b"")
+    assert result.errors == [
+        f'tally: the count of "a" adds up to {MAX_COUNT + 1}, more than tally reads back '
+        f'({MAX_COUNT})']
+    result = run_inprocess("tally", ["--merge"], b"%d a\n      1 b\n" % (MAX_COUNT + 1))
+    assert (result.status, result.stdout) == (1, b"      1 b\n")
+    assert result.errors == [
+        f"tally: stdin:1: a count of 20 digits, more than tally counts ({MAX_COUNT})"]
+
+
+def report_of(failures, software, percent=False):
+    return reportfile.report(collections.Counter(failures), collections.Counter(software),
+                             percent)
+
+
+def test_merged_reports_whose_sums_are_too_large_are_not_written():
+    """Rows each small enough, but their sum is not: in a row, or in the
+    head's addresses."""
+    half = MAX_COUNT // 2 + 1
+    for reports, too_large in [
+            ([report_of({b"timed out": half}, {}), report_of({b"timed out": half}, {})],
+             "timed out"),
+            ([report_of({b"timed out": half}, {}), report_of({}, {b"qmail": half})],
+             "addresses")]:
+        result = run_inprocess("tally", ["--merge"], b"".join(reports))
+        assert (result.status, result.stdout) == (1, b"")
+        assert result.errors == [
+            f'tally: the count of "{too_large}" adds up to {2 * half}, more than tally reads '
+            f'back ({MAX_COUNT})']
+    big_head = b"%d addresses\n" % (MAX_COUNT + 1) + report_of({}, {}).split(b"\n", 1)[1]
+    result = run_inprocess("tally", ["--merge"], big_head + report_of({}, {b"qmail": 1}))
+    assert result.status == 1
+    assert result.errors == [
+        f"tally: stdin:1: a count of 20 digits, more than tally counts ({MAX_COUNT})",
+        "tally: stdin:1: the report from here to line 6 is left out"]
+    assert result.stdout == report_of({}, {b"qmail": 1})
+
+
+# Damaged reports ----------------------------------------------------------------
+
+FAILURE_LABELS = sorted(reportfile.FAILURE_LABELS)
+# Software labels that look like rows, like shares, like failures: any a
+# patterns file may give.
+SOFTWARE_LABELS = [b"sendmail", b"qmail", b"100.0% sendmail", b" 50.0% x", b"9", b"  7 a",
+                   b"timed out?", b"\xff", b"a b "]
+# Sums below 10**6 only: a report of more addresses cut short after its
+# first line or two (`1000000 addresses`) has the form of rows of --counts.
+a_count = st.one_of(st.integers(1, 3), st.integers(1, 99_999))
+reports = st.lists(
+    st.tuples(st.dictionaries(st.sampled_from(FAILURE_LABELS), a_count, max_size=3),
+              st.dictionaries(st.sampled_from(SOFTWARE_LABELS), a_count, max_size=4),
+              st.booleans()).map(lambda drawn: report_of(*drawn)),
+    min_size=1, max_size=3)
+
+
+def lines_of(data):
+    return re.findall(rb"[^\n]*\n", data)
+
+
+def test_a_report_without_its_empty_line_or_with_a_heading_twice_is_named(tmp_path):
+    good = report_of({b"timed out": 1}, {b"sendmail": 2})
+    paths = written(tmp_path, [
+        good.replace(b"\n\nServer", b"\nServer"),
+        good.replace(b"failures:\n", b"failures:\nReasons for connection failures:\n"),
+        good.replace(b"tallies:\n", b"tallies:\nServer software tallies:\n"),
+        good + b"\n",
+        good])
+    result = run_inprocess("tally", ["--merge", *paths])
+    assert result.status == 1
+    assert result.errors == [
+        f'tally: {paths[0]}:6: no empty line before the heading "Server software tallies:"',
+        f"tally: {paths[0]}:1: the report from here to line 7 is left out",
+        f'tally: {paths[1]}:5: the heading "Reasons for connection failures:" again',
+        f"tally: {paths[1]}:1: the report from here to line 9 is left out",
+        f'tally: {paths[2]}:8: the heading "Server software tallies:" again',
+        f"tally: {paths[2]}:1: the report from here to line 9 is left out",
+        f"tally: {paths[3]}:9: an empty line among the software rows",
+        f"tally: {paths[3]}:1: the report from here to line 9 is left out"]
+    assert result.stdout == good
+
+
+def test_rows_of_one_count_swapped_between_sections_are_named():
+    """The sums agree, but no software is a reason for a failure, nor the
+    other way round."""
+    good = report_of({b"timed out": 3}, {b"sendmail": 3, b"qmail": 1})
+    swapped = good.replace(b"timed out", b"TMP").replace(b"sendmail", b"timed out")
+    result = run_inprocess("tally", ["--merge"], swapped.replace(b"TMP", b"sendmail"))
+    assert result.status == 1
+    assert result.errors == [
+        'tally: stdin:5: "sendmail" is not a reason for a connection failure',
+        'tally: stdin:8: "timed out" is a reason for a connection failure, not server software',
+        "tally: stdin:1: the report from here to line 9 is left out"]
+    assert result.stdout == report_of({}, {})
+
+
+@st.composite
+def damaged(draw, reports):
+    """The reports one after another, and then damaged once: a line lost,
+    repeated, swapped with another, moved, its count changed, or the whole
+    cut short (not at the end of a report)."""
+    lines = lines_of(b"".join(reports))
+    place = st.integers(0, len(lines) - 1)
+    how = draw(st.sampled_from(["delete", "repeat", "swap", "move", "recount", "cut"]))
+    if how == "cut":
+        ends = set(itertools.accumulate(len(report) for report in reports))
+        whole = b"".join(lines)
+        cut = draw(st.integers(1, len(whole) - 1).filter(lambda at: at not in ends))
+        return whole[:cut]
+    i, j = draw(place), draw(place)
+    if how == "delete":
+        del lines[i]
+    elif how == "repeat":
+        lines.insert(j, lines[i])
+    elif how == "swap":
+        lines[i], lines[j] = lines[j], lines[i]
+    elif how == "move":
+        lines.insert(j, lines.pop(i))
+    else:
+        count = draw(st.one_of(st.integers(0, 10), st.integers(0, 10**20)))
+        lines[i] = re.sub(rb"^( *)[0-9]+", lambda found: b"%*d" % (len(found[0]), count),
+                          lines[i])
+    return b"".join(lines)
+
+
+@settings(max_examples=400, deadline=None)
+@given(data=st.data(), reports=reports)
+def test_a_damaged_report_is_named_or_read_right(tmp_path_factory, data, reports):
+    """A damaged report is never added up wrong: the merge either is what
+    the undamaged reports give, or names what is wrong, FILE:LINE."""
+    whole = b"".join(reports)
+    broken = data.draw(damaged(reports))
+    good, bad = written(tmp_path_factory.mktemp("damaged"), [whole, broken])
+    expected = tally(["--merge", good])
+    for argv, undamaged in [(["--merge", bad], expected),
+                            (["--diff", good, bad], tally(["--diff", good, good]))]:
+        result = run_inprocess("tally", argv)
+        if result.status == 0:
+            assert (result.stdout, result.stderr) == (undamaged, b"")
+        else:
+            assert broken != whole
+            assert result.status == 1
+            # Each message names the damaged file, most its lines (one
+            # may say it is of another kind than the undamaged one).
+            assert all(bad in error for error in result.errors), result.errors
+            assert re.match(rf"tally: {re.escape(bad)}:[0-9]+: ", result.errors[0])
+    # A report with a fault is left out whole: the others are added up.
+    # (Not so where reports with and without shares were mixed up: a row
+    # with a share moved into a report without is read as a label.)
+    result = run_inprocess("tally", ["--merge", bad])
+    one_kind = len({b"(% of addresses)" in report for report in reports}) == 1
+    if result.status == 1 and one_kind and reportfile.HEAD.match(result.stdout):
+        subsets = itertools.chain.from_iterable(
+            itertools.combinations(reports, size) for size in range(len(reports) + 1))
+        assert result.stdout in {tally(["--merge"], b"".join(subset)) or report_of({}, {})
+                                 for subset in subsets}

@@ -9,6 +9,7 @@ import random
 import signal
 import struct
 import subprocess
+import sys
 import tempfile
 import termios
 import time
@@ -16,8 +17,8 @@ import time
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from mxsurvey import cli, fieldcount, tally
-from programs import BIN, CHECKOUT, pipeline, run, run_inprocess
+from mxsurvey import cli, fieldcount, tally, tallyfiles
+from programs import BIN, CHECKOUT, Result, pipeline, run, run_inprocess
 from tally_inputs import coreutils_counts, mtaguess_lines, table_rows
 from world.survey1998 import FAILURES_1998, SOFTWARE_1998
 
@@ -73,11 +74,11 @@ def test_report_percentages_are_of_addresses_and_of_connections():
         b"12 addresses\n"
         b"8 successful connections\n"
         b"\n"
-        b"Reasons for connection failures:\n"
+        b"Reasons for connection failures (% of addresses):\n"
         b"      3  25.0% timed out\n"
         b"      1   8.3% connection refused\n"
         b"\n"
-        b"Server software tallies:\n"
+        b"Server software tallies (% of successful connections):\n"
         b"      5  62.5% sendmail\n"
         b"      2  25.0% qmail\n"
         b"      1  12.5% IMail\n")
@@ -87,8 +88,8 @@ def test_an_empty_input_still_has_both_headings():
     result = run_inprocess("tally", ["-p"], b"")
     assert (result.status, result.stderr) == (0, b"")
     assert result.stdout == (b"0 addresses\n0 successful connections\n\n"
-                             b"Reasons for connection failures:\n\n"
-                             b"Server software tallies:\n")
+                             b"Reasons for connection failures (% of addresses):\n\n"
+                             b"Server software tallies (% of successful connections):\n")
 
 
 def test_malformed_lines_are_named_skipped_and_make_exit_1():
@@ -115,6 +116,27 @@ def test_malformed_lines_are_named_skipped_and_make_exit_1():
         b"Server software tallies:", b"      2 sendmail"]
 
 
+def test_a_label_that_does_not_go_with_its_status_is_named():
+    """As mtaguess labels them: a failure by its reason, which no server
+    software is; so a report read back shows a row in the wrong section."""
+    lines = (b"timed out\t10.0.0.1\ttimeout\t\\[timeout]\n"
+             b"sendmail\t10.0.0.2\ttimeout\t\\[timeout]\n"
+             b"connection refused\t10.0.0.3\ttimeout\t\n"
+             b"timed out\t10.0.0.4\tok\t220 hi\n"
+             b"excluded\t10.0.0.5\texcluded\t\n"
+             b"sendmail\t10.0.0.6\tok\t220 hi\n")
+    result = run_inprocess("tally", [], lines)
+    assert result.status == 1
+    assert result.errors == [
+        'tally: stdin:2: the label of status timeout is "timed out", not "sendmail"',
+        'tally: stdin:3: the label of status timeout is "timed out", not "connection refused"',
+        'tally: stdin:4: the label "timed out" names a failure, but the status is ok']
+    assert result.lines == [
+        b"3 addresses", b"1 successful connections", b"", b"Reasons for connection failures:",
+        b"      1 timed out", b"      1 excluded", b"", b"Server software tallies:",
+        b"      1 sendmail"]
+
+
 def test_line_numbers_run_on_across_blocks_and_restart_in_each_file(tmp_path):
     good = b"sendmail\t10.0.0.1\tok\t220 hi\n"
     (tmp_path / "one").write_bytes(good * 40 + b"bad\n" + good * 3)
@@ -135,20 +157,118 @@ def test_a_long_transcript_is_counted_like_any_other():
     assert result.lines[-2:] == [b"      1 sendmail", b"      1 qmail"]
 
 
-@pytest.mark.timeout(60)
-def test_no_line_is_too_long(tmp_path):
-    """Unlike mtaguess, tally takes lines longer than cli.MAX_LINE, in each
-    of the ways it reads them."""
-    long = b"x" * (cli.MAX_LINE + 1)
-    (tmp_path / "guesses").write_bytes(b"sendmail\t10.0.0.1\tok\t" + long + b"\n"
-                                       + long + b"\t10.0.0.2\tok\thi\n")
-    result = pipeline("tally guesses | tally --merge && tally --counts guesses | tally --merge",
+def test_a_line_is_held_up_to_the_end_of_its_status(tmp_path):
+    """A long transcript is no matter; a line whose first three fields do
+    not end within cli.MAX_LINE bytes is named and skipped, in the report
+    and in a report merged: tally writes no row it cannot read back."""
+    limit = cli.MAX_LINE
+    label = b"x" * (limit - len(b"\t10.0.0.2\tok"))  # STATUS ends at the limit
+    (tmp_path / "guesses").write_bytes(
+        b"sendmail\t10.0.0.1\tok\t" + b"y" * 3 * limit + b"\n"
+        + label + b"\t10.0.0.2\tok\thi\n"
+        + b"x" + label + b"\t10.0.0.3\tok\thi\n"
+        + b"z" * 3 * limit + b"\n"
+        + b"qmail\t10.0.0.5\tok\thi")
+    result = pipeline("tally guesses > report; status=$?; tally --merge report && exit $status",
                       cwd=tmp_path)
-    assert (result.status, result.stderr) == (0, b"")
+    assert result.status == 1
+    assert result.errors == [
+        f"tally: guesses:{lineno}: field 3 does not end within the first {limit} bytes of the line"
+        for lineno in (3, 4)]
     assert result.lines == [
-        b"2 addresses", b"2 successful connections", b"", b"Reasons for connection failures:",
-        b"", b"Server software tallies:", b"      1 " + long, b"      1 sendmail",
-        b"      1 " + long, b"      1 sendmail"]
+        b"3 addresses", b"3 successful connections", b"", b"Reasons for connection failures:",
+        b"", b"Server software tallies:", b"      1 " + label, b"      1 sendmail",
+        b"      1 qmail"]
+
+
+def test_a_line_is_held_up_to_the_end_of_the_field_counted(tmp_path):
+    limit = cli.MAX_LINE
+    (tmp_path / "lines").write_bytes(
+        b"a\t" + b"y" * 3 * limit + b"\n"             # field 2 too long
+        + b"b" * (limit - 2) + b"\tz\n"                # field 2 ends at the limit
+        + b"c" * limit + b"\n"                         # field 2 is the whole line
+        + b"d" * (limit + 1) + b"\n"                   # too long
+        + b"e\t" + b"\t" * limit + b"\n"               # field 2 empty, far from the end
+        + b"\t" + b"f" * limit + b"\tz")                 # field 2 ends just past the limit
+    result = pipeline("tally --counts --field 2 lines > rows; status=$?; "
+                      "tally --merge rows && exit $status", cwd=tmp_path)
+    assert result.status == 1
+    assert result.errors == [
+        f"tally: lines:{lineno}: field 2 does not end within the first {limit} bytes of the line"
+        for lineno in (1, 4, 6)]
+    assert result.lines == [b"      1 z", b"      1 " + b"c" * limit, b"      1 "]
+
+
+# Runs a command and writes its peak resident memory, in KiB, to a file: it
+# and its helper processes, once they are waited for; and not the memory of
+# the process that started it, which a child of pytest itself would count.
+MEASURED = ("import resource, subprocess, sys; status = subprocess.call(sys.argv[2:]); "
+            "usage = resource.getrusage(resource.RUSAGE_CHILDREN); "
+            "open(sys.argv[1], 'w').write(str(usage.ru_maxrss)); sys.exit(status)")
+
+
+def run_measured(argv, stdin_command, cwd):
+    """Run bin/tally as a real process, its stdin the output of a shell
+    command: its Result, and the peak resident memory in MiB of it and of
+    any helper processes it had."""
+    feeder = subprocess.Popen(["bash", "-c", stdin_command], stdout=subprocess.PIPE, cwd=cwd)
+    completed = subprocess.run([sys.executable, "-c", MEASURED, cwd / "peak", BIN / "tally", *argv],
+                               stdin=feeder.stdout, capture_output=True, cwd=cwd, timeout=240)
+    feeder.stdout.close()
+    feeder.wait(timeout=60)
+    peak = int((cwd / "peak").read_text()) / 1024
+    return Result(completed.returncode, completed.stdout, completed.stderr), peak
+
+
+LONG = "head -c 200M /dev/zero"  # a line of 200 MB: no LF, no TAB
+TOO_LONG_FOR_MERGE = f"a line longer than {tallyfiles.MAX_ROW} bytes, longer than any row tally writes"
+
+
+@pytest.mark.timeout(300)
+@pytest.mark.parametrize("argv, before, after, error, output", [
+    ([], r"a\t.\tok\n", r"\nb\t.\tok\n",
+     f"stdin:2: field 3 does not end within the first {cli.MAX_LINE} bytes of the line",
+     b"      1 b\n      1 a\n"),
+    (["--counts", "--field", "2"], r"a\tb\na\t", r"\na\tb\n",
+     f"stdin:2: field 2 does not end within the first {cli.MAX_LINE} bytes of the line",
+     b"      2 b\n"),
+    (["--merge"], r"      1 a\n", r"\n      2 a\n", f"stdin:2: {TOO_LONG_FOR_MERGE}",
+     b"      3 a\n"),
+    (["--diff", "/dev/null", "-"], r"      1 a\n", "", f"stdin:2: {TOO_LONG_FOR_MERGE}",
+     b"      0       1      +1 a\n"),
+])
+def test_a_line_of_200_mb_is_named_and_never_held(tmp_path, argv, before, after, error, output):
+    result, peak = run_measured(argv, f"printf '{before}'; {LONG}; printf '{after}'", tmp_path)
+    assert (result.status, result.errors) == (1, [f"tally: {error}"])
+    assert result.stdout.endswith(output)
+    assert peak < 100, f"tally held {peak:.0f} MiB"
+
+
+@pytest.mark.timeout(300)
+@pytest.mark.parametrize("argv", [["--merge"], ["--merge", "--percent"], ["--diff", "-", "-"],
+                                  [], ["--counts"]])
+def test_endless_zeros_end_in_a_named_error_in_little_memory(tmp_path, argv):
+    result, peak = run_measured(argv, LONG, tmp_path)
+    assert result.status == 1
+    assert result.errors[0].startswith("tally: stdin:1: ")
+    assert peak < 100, f"tally held {peak:.0f} MiB"
+
+
+@pytest.mark.timeout(300)
+def test_long_lines_in_a_large_file_counted_in_parts(tmp_path):
+    """Lines of 60 MB in a file large enough to be counted by several
+    processes: each named by its number in the whole file, none held."""
+    path = tmp_path / "long"
+    with open(path, "wb") as file:
+        for _ in range(4):
+            file.write(b"short\n" + b"x" * 60_000_000 + b"\n")
+    assert path.stat().st_size > 2 * fieldcount.RANGE_MIN
+    result, peak = run_measured(["--counts", "long", "-"], "true", tmp_path)
+    assert result.errors == [
+        f"tally: long:{lineno}: field 1 does not end within the first {cli.MAX_LINE} bytes "
+        f"of the line" for lineno in (2, 4, 6, 8)]
+    assert (result.status, result.stdout) == (1, b"      4 short\n")
+    assert peak < 100, f"tally held {peak:.0f} MiB"
 
 
 def test_several_files_and_stdin_are_counted_together(tmp_path):
@@ -194,21 +314,73 @@ def test_counts_are_the_bytes_coreutils_print(data, number):
     assert result.stdout == coreutils_counts(data, number)
 
 
-@settings(max_examples=80, deadline=None)
+def held(line, number, limit):
+    """Whether a line is held and counted: the line up to the end of its
+    field `number` (the whole line, if it has fewer TABs) is no longer
+    than `limit` bytes."""
+    tabs = [n for n, byte in enumerate(line) if byte == ord("\t")]
+    return (tabs[number - 1] if len(tabs) >= number else len(line)) <= limit
+
+
+@settings(max_examples=150, deadline=None)
 @given(data=any_input, number=st.integers(1, 4), block_size=st.integers(1, 12),
-       range_min=st.integers(1, 40), processes=st.integers(1, 4))
+       max_held=st.integers(1, 130), range_min=st.integers(1, 40), processes=st.integers(1, 4),
+       stdin=st.booleans())
 def test_counts_are_the_same_over_tiny_blocks_and_ranges_of_a_file(
-        data, number, block_size, range_min, processes):
-    # Blocks of a few bytes make lines longer than a block, which are cut
-    # after the field counted; ranges of a few bytes make several helper
-    # processes, and lines that straddle a range's nominal end.
+        data, number, block_size, max_held, range_min, processes, stdin):
+    """Lines held only up to a few bytes: those whose field does not end
+    within them are named, and coreutils counts the others.  Blocks of a
+    few bytes make lines longer than a block, which are cut after the
+    field counted; ranges of a few bytes make several helper processes, and
+    lines that straddle a range's nominal end; from stdin, no ranges."""
+    lines = data.split(b"\n")
+    if lines[-1] == b"":
+        lines.pop()
+    kept = [line for line in lines if held(line, number, max_held)]
     with tempfile.NamedTemporaryFile(prefix="tally-") as file, tally_settings(
-            BLOCK_SIZE=block_size, RANGE_MIN=range_min, PROCESSES=processes):
+            BLOCK_SIZE=block_size, MAX_HELD=max_held, RANGE_MIN=range_min, PROCESSES=processes):
         file.write(data)
         file.flush()
-        result = run_inprocess("tally", ["--counts", "--field", str(number), file.name])
-    assert (result.status, result.stderr) == (0, b"")
-    assert result.stdout == coreutils_counts(data, number)
+        source = "stdin" if stdin else file.name
+        result = run_inprocess("tally", ["--counts", "--field", str(number),
+                                         *([] if stdin else [file.name])], data if stdin else b"")
+    assert result.errors == [
+        f"tally: {source}:{lineno}: field {number} does not end within the first {max_held} "
+        f"bytes of the line"
+        for lineno, line in enumerate(lines, 1) if not held(line, number, max_held)]
+    assert result.status == (1 if len(kept) < len(lines) else 0)
+    assert result.stdout == coreutils_counts(b"".join(line + b"\n" for line in kept), number)
+
+
+# mtaguess lines, some with fewer than three fields, of labels and rests
+# made of the pieces above (TABs in the rest only).
+guessed_line = st.one_of(
+    st.tuples(st.sampled_from([b"sendmail", b"a b", b"\xff"]), st.just(b"ok"), field),
+    st.tuples(st.just(b"timed out"), st.just(b"timeout"), field),
+    st.tuples(field.filter(bool), st.none(), st.none()),
+).map(lambda drawn: drawn[0] if drawn[1] is None
+      else drawn[0] + b"\t10.0.0.1\t" + drawn[1] + b"\t" + drawn[2])
+guessed_lines = st.lists(st.tuples(guessed_line, st.lists(st.sampled_from(PIECES[:-2]),
+                                                          max_size=6).map(b"".join)),
+                         max_size=20).map(lambda drawn: [line + rest for line, rest in drawn])
+
+
+@settings(max_examples=80, deadline=None)
+@given(lines=guessed_lines, block_size=st.integers(1, 12), max_held=st.integers(1, 40))
+def test_the_report_holds_lines_up_to_their_status(lines, block_size, max_held):
+    """The report of lines held only up to a few bytes is the report of the
+    lines whose first three fields end within them; the others are named."""
+    lines = [line for line in lines if line.split(b"\t", 1)[0]]  # no empty label
+    with tally_settings(BLOCK_SIZE=block_size, MAX_HELD=max_held):
+        result = run_inprocess("tally", [], b"".join(line + b"\n" for line in lines))
+    kept = [line for line in lines if held(line, 3, max_held)]
+    expected = run_inprocess("tally", [], b"".join(line + b"\n" for line in kept))
+    assert [error for error in result.errors if "does not end" in error] == [
+        f"tally: stdin:{lineno}: field 3 does not end within the first {max_held} "
+        f"bytes of the line"
+        for lineno, line in enumerate(lines, 1) if not held(line, 3, max_held)]
+    assert result.stdout == expected.stdout
+    assert result.status == (1 if len(kept) < len(lines) else expected.status)
 
 
 def test_counts_of_many_widths_and_ties():
@@ -224,7 +396,7 @@ def test_counts_of_many_widths_and_ties():
 
 def test_counts_wider_than_seven_columns_widen_as_uniq_does():
     counted = {b"many": 123456789, b"few": 1, b"some": 10000000}
-    assert tally.rows(counted) == b"123456789 many\n10000000 some\n      1 few\n"
+    assert tallyfiles.rows(counted) == b"123456789 many\n10000000 some\n      1 few\n"
 
 
 def test_counts_percentages_are_of_all_lines():

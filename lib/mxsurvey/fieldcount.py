@@ -3,14 +3,15 @@
 It is the fast path: input is read in large blocks, the fields of a block
 are found by one regex scan and counted by Counter, both in C, so no Python
 code runs per line; and a large regular file is cut into ranges of whole
-lines that are counted at once, one process per processor.
-tally's report reads mtaguess lines through the same blocks (led_spans).
+lines that are counted at once, one process per processor.  Memory holds
+the fields counted, not whole lines.  tally's report reads mtaguess lines
+through the same blocks (led_spans).
 """
 
 import collections
 import re
 
-from . import fileparts, record
+from . import cli, fileparts, record
 
 TAB = record.TAB
 LF = record.LF
@@ -22,40 +23,73 @@ BLOCK_SIZE = 1 << 20
 PROCESSES = fileparts.PROCESSES
 RANGE_MIN = 8 * BLOCK_SIZE
 MAX_FIELD = 2**32 - 1  # the largest repeat count a Python regex takes
+# A line is held up to the end of the field counted, which must end within
+# the line's first MAX_HELD bytes, the most any program holds of an input
+# line; the rest of a line, however long, is dropped as it arrives.
+MAX_HELD = cli.MAX_LINE
+TOO_LONG = None  # what led_spans gives for a line too long to hold
 
 
-def count_field(stream, number):
-    """A Counter of what `cut -f NUMBER` prints for each line of a stream."""
+def count_field(ctx, source, stream, number):
+    """A Counter of what `cut -f NUMBER` prints for each line of a stream;
+    a line too long to hold up to its field NUMBER is named and skipped."""
     ranges = fileparts.file_ranges(stream, PROCESSES, RANGE_MIN)
     if len(ranges) < 2:
-        return count_spans(led_spans(stream, number), number)
+        counts, _, over_long = count_spans(led_spans(stream, number), number)
+        name_over_long(ctx, source, over_long, number)
+        return counts
     fd = stream.fileno()
     with fileparts.Helpers("counting") as helpers:
         for start, end in ranges[1:]:
             helpers.start(count_range, fd, start, end, number)
-        counts = collections.Counter(count_range(fd, *ranges[0], number))
-        for helper_counts in helpers.results():
+        counts, lines_before, over_long = count_range(fd, *ranges[0], number)
+        counts = collections.Counter(counts)
+        name_over_long(ctx, source, over_long, number)
+        for helper_counts, lines, over_long in helpers.results():
+            name_over_long(ctx, source, over_long, number, lines_before)
             counts.update(helper_counts)
+            lines_before += lines
         return counts
 
 
 def count_range(fd, start, end, number):
-    """The counts of a range of a file, as a dict (what marshal sends)."""
-    return dict(count_spans(led_spans(fileparts.FileRange(fd, start, end), number), number))
+    """count_spans of a range of a file, its counts as a dict (what marshal
+    sends)."""
+    counts, lines, over_long = count_spans(
+        led_spans(fileparts.FileRange(fd, start, end), number), number)
+    return dict(counts), lines, over_long
 
 
 def count_spans(spans, number):
-    """Count the fields of (buffer, start, end) spans of LF-led lines."""
+    """Count the fields of (buffer, start, end) spans of LF-led lines, and
+    the lines: (counts, the number of lines, the numbers of the lines that
+    were too long to count)."""
     pattern = field_pattern(number)
     counts = collections.Counter()
-    for buffer, start, end in spans:
-        found = pattern.findall(buffer, start, end)
+    lines, over_long = 0, []
+    for span in spans:
+        if span is TOO_LONG:
+            lines += 1
+            over_long.append(lines)
+            continue
+        found = pattern.findall(*span)
+        lines += len(found)
         if number == 1:
             counts.update(found)
         else:
             for (field, whole_line), count in collections.Counter(found).items():
                 counts[field + whole_line] += count
-    return counts
+    return counts, lines, over_long
+
+
+def name_over_long(ctx, source, linenos, number, lines_before=0):
+    for lineno in linenos:
+        ctx.bad_line(source, lines_before + lineno, too_long(number))
+
+
+def too_long(number):
+    """What is wrong with a line that led_spans gave as TOO_LONG."""
+    return f"field {number} does not end within the first {MAX_HELD} bytes of the line"
 
 
 def field_pattern(number):
@@ -77,49 +111,53 @@ def field_pattern(number):
 
 def led_spans(stream, number):
     """Yield (buffer, start, end): buffer[start:end] is whole lines, each led
-    by a LF instead of ended by one.
+    by a LF instead of ended by one; or TOO_LONG for a line too long to hold.
 
     The leading LF lets one regex find every line start, the first line's
     included, in the buffer as it was read: only a line that spans two
     reads is copied.  A last line without LF is still a line, as cut(1) has
-    it.  A line that grows past BLOCK_SIZE bytes is cut just after its
-    NUMBER-th TAB, if it has one, and the rest of it is dropped as it
-    arrives: field NUMBER is complete by then, so memory holds fields and
-    not whole long lines.
+    it.  A line is held up to the end of its field NUMBER and no further:
+    once it grows past MAX_HELD bytes, it is cut just after its NUMBER-th
+    TAB, or, if field NUMBER does not end within its first MAX_HELD bytes,
+    it is TOO_LONG; either way the rest of it is dropped as it arrives.  So
+    memory holds fields, not long lines.  No read is longer than MAX_HELD
+    bytes, so a line that starts and ends within one is never too long.
     """
-    line = [LF]  # the pieces of the line not yet ended, led by its LF
-    line_size = line_tabs = 0
-    dropping = False
-    while data := stream.read(BLOCK_SIZE):
+    size = min(BLOCK_SIZE, MAX_HELD)
+    line = [LF]  # the pieces held of the line not yet ended, led by its LF
+    line_size = 1
+    dropping = False  # the rest of a line cut or too long, up to its LF
+    while data := stream.read(size):
         first = data.find(LF)
-        if dropping:
-            if first < 0:
-                continue
-            dropping = False
-        elif first < 0:
-            line.append(data)
-            line_size += len(data)
-            line_tabs += data.count(TAB)
-            if line_size > BLOCK_SIZE and line_tabs >= number:
-                line = [through_tab(b"".join(line), number)]
-                dropping = True
+        if not dropping:
+            line.append(data if first < 0 else data[:first])
+            line_size += len(line[-1])
+            if line_size > 1 + MAX_HELD:
+                line, dropping = held(b"".join(line), number), True
+                if not line:
+                    yield TOO_LONG
+        if first < 0:
             continue
-        else:
-            line.append(data[:first])
-        joined = b"".join(line)
-        yield joined, 0, len(joined)
+        if line:
+            joined = b"".join(line)
+            yield joined, 0, len(joined)
+        dropping = False
         last = data.rfind(LF)
         yield data, first, last
         line = [data[last:]]
-        line_size, line_tabs = len(data) - last, data.count(TAB, last)
-    if line != [LF]:
+        line_size = len(data) - last
+    if line and line != [LF]:
         joined = b"".join(line)
         yield joined, 0, len(joined)
 
 
-def through_tab(line, number):
-    """The start of a line up to and including its NUMBER-th TAB."""
-    position = -1
+def held(line, number):
+    """What is held of a LF-led line past MAX_HELD bytes: its start up to and
+    including its NUMBER-th TAB, as [bytes]; [] if field NUMBER does not end
+    within the line's first MAX_HELD bytes."""
+    position = 0
     for _ in range(number):
-        position = line.index(TAB, position + 1)
-    return line[:position + 1]
+        position = line.find(TAB, position + 1, 2 + MAX_HELD)
+        if position < 0:
+            return []
+    return [line[:position + 1]]

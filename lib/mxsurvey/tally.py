@@ -4,13 +4,14 @@ The report gives the number of addresses probed and of successful
 connections, then the failures by reason and the server software, each row
 `COUNT LABEL` as `uniq -c` writes it and in the order of
 `LC_ALL=C sort | uniq -c | sort -rn`: count descending, ties in descending
-byte order of the label.
+byte order of the label.  A line is held only up to its STATUS, however
+long its transcript.
 
 `--counts` counts one field of any input, and prints byte for byte what
 `cut -f N | LC_ALL=C sort | LC_ALL=C uniq -c | LC_ALL=C sort -rn` prints.
 
-`--merge` reads earlier outputs of tally back (reports, or the rows of
-`--counts`) and adds them up, so that a survey split into shards run on
+`--merge` reads earlier outputs of tally back (reports, which reportfile
+reads strictly, or the rows of `--counts`) and adds them up, so that a survey split into shards run on
 several machines ends in the report one run would have written; `--diff`
 reads two of them and shows how each row changed.
 """
@@ -18,7 +19,7 @@ reads two of them and shows how each row changed.
 import collections
 import re
 
-from . import cli, fieldcount, record, tallyfiles
+from . import cli, fieldcount, record, reportfile, tallyfiles
 
 NAME = "tally"
 
@@ -55,9 +56,9 @@ LABEL = record.LABEL
 STATUS = 1 + record.STATUS
 FIELDS_NEEDED = STATUS + 1
 
-# The report's headings, as tallyfiles reads them back.
-FAILURES_HEADING = tallyfiles.FAILURES_HEADING
-SOFTWARE_HEADING = tallyfiles.SOFTWARE_HEADING
+# The label mtaguess gives a line of each failed STATUS.
+FAILURE_LABEL = {status.encode(): label.encode()
+                 for status, label in record.FAILURE_LABELS.items()}
 
 
 def main(argv=None, stdin=None, stdout=None, stderr=None):
@@ -71,16 +72,16 @@ def body(args, ctx):
         if number > fieldcount.MAX_FIELD:
             raise cli.UsageError(f"--field must be at most {fieldcount.MAX_FIELD}, not {number}")
         counts = collections.Counter()
-        for _source, stream in cli.open_inputs(ctx, args["FILE"]):
-            counts.update(fieldcount.count_field(stream, number))
-        ctx.stdout.write(rows(counts, sum(counts.values()) if percent else None))
+        for source, stream in cli.open_inputs(ctx, args["FILE"]):
+            counts.update(fieldcount.count_field(ctx, source, stream, number))
+        ctx.stdout.write(tallyfiles.rows(counts, sum(counts.values()) if percent else None))
     elif args["--merge"]:
         ctx.stdout.write(merged(ctx, args["FILE"], percent))
     elif args["--diff"]:
         ctx.stdout.write(difference(ctx, args["OLD"], args["NEW"]))
     else:
         failures, software = count_outcomes(ctx, args["FILE"])
-        ctx.stdout.write(report(failures, software, percent))
+        ctx.stdout.write(reportfile.report(failures, software, percent))
 
 
 # The report ------------------------------------------------------------------
@@ -91,8 +92,12 @@ def count_outcomes(ctx, paths):
     failures, software = collections.Counter(), collections.Counter()
     for source, stream in cli.open_inputs(ctx, paths):
         lineno = 0
-        for buffer, start, end in fieldcount.led_spans(stream, FIELDS_NEEDED):
-            found = OUTCOME.findall(buffer, start, end)
+        for span in fieldcount.led_spans(stream, FIELDS_NEEDED):
+            if span is fieldcount.TOO_LONG:
+                lineno += 1
+                ctx.bad_line(source, lineno, fieldcount.too_long(FIELDS_NEEDED))
+                continue
+            found = OUTCOME.findall(*span)
             malformed = set()
             for outcome, count in collections.Counter(found).items():
                 label, _, status = outcome
@@ -123,41 +128,22 @@ def problem(label, tab, status):
         return f"unknown status {tallyfiles.shown(status)}"
     if not label:
         return "empty label"
+    # Checked, so that a row moved from one section of a report to the
+    # other shows when the report is read back (reportfile).
+    if status == OK:
+        if label in reportfile.FAILURE_LABELS:
+            return f"the label {tallyfiles.shown(label)} names a failure, but the status is ok"
+    elif label != FAILURE_LABEL[status]:
+        return (f"the label of status {status.decode()} is "
+                f"{tallyfiles.shown(FAILURE_LABEL[status])}, not {tallyfiles.shown(label)}")
     return None
-
-
-def report(failures, software, percent):
-    connections = sum(software.values())
-    addresses = connections + sum(failures.values())
-    return b"".join([
-        b"%d addresses\n" % addresses,
-        b"%d successful connections\n" % connections,
-        LF, FAILURES_HEADING, LF,
-        rows(failures, addresses if percent else None),
-        LF, SOFTWARE_HEADING, LF,
-        rows(software, connections if percent else None),
-    ])
-
-
-def rows(counts, whole=None):
-    """`uniq -c` rows in `sort -rn` order; with `whole`, each row's share of it."""
-    ordered = sorted(counts.items(), key=by_count_then_label, reverse=True)
-    if whole is None:
-        return b"".join(b"%7d %s\n" % (count, label) for label, count in ordered)
-    share = tallyfiles.written_share
-    return b"".join(b"%7d %s%% %s\n" % (count, share(count, whole), label)
-                    for label, count in ordered)
-
-
-def by_count_then_label(item):
-    label, count = item
-    return count, label
 
 
 # --merge and --diff: earlier outputs added up or compared -------------------
 
 REPORT, COUNTS = tallyfiles.REPORT, tallyfiles.COUNTS  # the kinds of earlier output
 CHANGE_ROW = b"%7d %7d %+7d %s\n"
+FAILURES_HEADING, SOFTWARE_HEADING = reportfile.HEADINGS[False]  # --diff writes no shares
 
 
 def merged(ctx, paths, percent):
@@ -165,7 +151,7 @@ def merged(ctx, paths, percent):
     would have written: a report if they are reports, else rows."""
     first_of_kind, sections = {}, None
     for source, stream in cli.open_inputs(ctx, paths):
-        kind, found = tallyfiles.read_tallied(ctx, source, stream)
+        kind, found = read_tallied(ctx, source, stream)
         if kind is None:
             continue
         first_of_kind.setdefault(kind, source)
@@ -178,16 +164,42 @@ def merged(ctx, paths, percent):
             for total, more in zip(sections, found):
                 total.update(more)
     if REPORT in first_of_kind:
-        return report(*sections, percent)
+        failures, software = sections
+        connections = sum(software.values())
+        for counts in (failures, software, {b"addresses": connections + sum(failures.values()),
+                                            b"successful connections": connections}):
+            tallyfiles.readable(counts)
+        return reportfile.report(failures, software, percent)
     counts = sections[0] if sections else collections.Counter()
-    return rows(counts, sum(counts.values()) if percent else None)
+    tallyfiles.readable(counts)
+    return tallyfiles.rows(counts, sum(counts.values()) if percent else None)
+
+
+def read_path(ctx, path):
+    """(kind, sections) of the earlier output in one file; (None, None) if
+    it cannot be opened."""
+    for source, stream in cli.open_inputs(ctx, [path]):
+        return read_tallied(ctx, source, stream)
+    return None, None
+
+
+def read_tallied(ctx, source, stream):
+    """(kind, sections) of an earlier output of tally: for reports,
+    Counters of their failures and of their software; for rows of
+    --counts, one Counter.  An empty input is of no kind: (None, [])."""
+    lines = tallyfiles.NumberedLines(stream)
+    if not lines.peek(1):
+        return None, []
+    if reportfile.head_follows(lines):
+        return REPORT, list(reportfile.read_reports(ctx, source, lines))
+    return COUNTS, [tallyfiles.read_rows(ctx, source, lines)]
 
 
 def difference(ctx, old_path, new_path):
     """Each row of two earlier outputs of one kind: its count in the old,
     in the new, and the change; in the new one's order, then the rows the
     new one lacks in the old one's order."""
-    (old_kind, old), (new_kind, new) = (tallyfiles.read_path(ctx, path)
+    (old_kind, old), (new_kind, new) = (read_path(ctx, path)
                                         for path in (old_path, new_path))
     if old is None or new is None:  # a file that could not be opened, named
         return b""
