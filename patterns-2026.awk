@@ -327,7 +327,7 @@
 /214 See https:\/\/tools\.ietf\.org\/html\/rfc5321 for details/ Nodemailer smtp-server
 # Cisco's Email Security Appliance (IronPort) lists its commands in lower case.
 # example: 220 C680.lab.test ESMTP 214-The following commands are recognized 214- auth data ehlo helo 214- help mail noop quit 214 rcpt rset vrfy
-/214-The following commands are recognized 214- auth data ehlo helo 214- help mail noop quit 214 rcpt rset vrfy/ Cisco ESA
+/214-The following commands are recognized 214- +auth +data +ehlo +helo 214- +help +mail +noop +quit 214 +rcpt +rset +vrfy/ Cisco ESA
 # hMailServer greets with a welcome message of the administrator's choosing.
 # example: 220 mail.example.net ESMTP 211 DATA HELO EHLO MAIL NOOP QUIT RCPT RSET SAML TURN VRFY
 /211 DATA HELO EHLO MAIL NOOP QUIT RCPT RSET SAML TURN VRFY/ hMailServer
