@@ -256,6 +256,15 @@
 /^220 [^ ]+ Python SMTP [0-9]+\.[0-9]/ aiosmtpd
 # example: 220 localhost Python SMTP proxy version 0.3 250 Supported commands: EHLO HELO MAIL RCPT DATA RSET NOOP QUIT VRFY
 /^220 [^ ]+ Python SMTP proxy version [0-9]/ Python smtpd
+# Mail servers in libraries, greeting with their names.
+# example: 220 vm ESMTP node.js simplesmtp 502 5.5.2 Error: command not recognized
+/ ESMTP node\.js simplesmtp/ simplesmtp
+# example: 220 vm ESMTP Net::Server::Mail (Perl) Service ready 250 Ok
+/ Net::Server::Mail \(Perl\) Service ready/ Net::Server::Mail
+# example: 220 MacGyver SMTP Ready.
+/^220 MacGyver SMTP Ready\./ Net::SMTP::Server
+# example: 220 vm.example.test Salmon Mail router SMTPD, version 3.3.0 250 Supported commands: EHLO HELO MAIL RCPT DATA RSET NOOP QUIT VRFY
+/ Salmon Mail router SMTPD, version [0-9]/ Salmon
 # Dovecot's submission service, in front of a relay.
 # example: 220 vm.example.test Dovecot (Debian) ready. 500 5.5.1 Unknown command
 /^220 [^ ]+ Dovecot (\([A-Za-z]+\) )?ready\./ Dovecot
