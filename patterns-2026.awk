@@ -96,9 +96,7 @@
 # Postcow.
 # example: 220 vm ESMTP Postfix (Debian/GNU) 500 5.5.2 Error: command not recognized
 # example: 220 vm ESMTP Postfix 500 5.5.2 Error: command not recognized
-# example: 220 mx.example.net ESMTP Postfix (Debian/GNU) 502 5.5.2 Error: command not recognized
-# example: 220 mail.example.org ESMTP Postfix (Ubuntu) 502 5.5.2 Error: command not recognized
-# example: 220 mail.example.com ESMTP Postfix 502 5.5.2 Error: command not recognized
+# example: 220 mail-tester.com ESMTP Postfix (Ubuntu)
 / ESMTP Postfix/ Postfix
 # example: 220-domain.com ESMTP Postcow
 / ESMTP Postcow( |$)/ Postfix
@@ -309,10 +307,10 @@
 # example: 220 mx.example.net ESMTP 214 qmail home page: http://pobox.com/~djb/qmail.html
 # example: 220 mx.example.net ESMTP 214 notqmail home page: https://notqmail.org
 /qmail home page: http/ qmail
-# Postfix has no HELP command; Postfix 3 answers any command it does not
-# know with "500 5.5.2 Error: command not recognized".  Postfix 2 said 502,
-# and so does simplesmtp, Node's server that copied its words, behind the
-# same bare greeting: that answer names neither.  The reply to QUIT may
+# Postfix has no HELP command; Postfix 3.7 answers any command it does not
+# know with "500 5.5.2 Error: command not recognized".  The 502 of older
+# Postfix is also simplesmtp's, Node's server that copied its words, behind
+# the same bare greeting: that answer names neither.  The reply to QUIT may
 # follow.
 # example: 220 vm ESMTP 500 5.5.2 Error: command not recognized
 /^220 [^ ]+ ESMTP 500 5\.5\.2 Error: command not recognized( 221 .*)?$/ Postfix

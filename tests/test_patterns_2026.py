@@ -19,7 +19,7 @@ SERVERS = [
      b"502 5.5.2 Error: command not recognized\r\n"),
     ("Postfix", "not sure", b"220 mx.example.net ESMTP\r\n",
      b"500 5.5.2 Error: command not recognized\r\n"),
-    # Postfix 2's words, which simplesmtp copied: either of them.
+    # Older Postfix's words, which simplesmtp copied: either of them.
     ("not sure", "not sure", b"220 mx.example.net ESMTP\r\n",
      b"502 5.5.2 Error: command not recognized\r\n"),
     ("Exim", "Exim", b"220 mx.example.net ESMTP Exim 4.96 Mon, 11 May 2026 10:15:02 +0200\r\n",
