@@ -33,10 +33,13 @@
 
 # example: 220 mx.google.com ESMTP 586e51a60fabf-2b28f1504ccsi401649fac.13 - gsmtp 214 2.0.0  https://www.google.com/search?btnI&q=RFC+5321 586e51a60fabf-2b28f1504ccsi401649fac.13 - gsmtp
 # example: 220 smtp.gmail.com ESMTP x62sm16538695wmf.13 - gsmtp
-/ - gsmtp/ Google
+# Before " - gsmtp" Google's servers greeted with their name and a queue id.
+# example: 220 mx.google.com ESMTP h6si2778348nfh.21 214 2.0.0 http://www.google.com/search?btnI&q=RFC+2821 h6si2778348nfh.21
+/ - gsmtp|^220 mx\.google\.com ESMTP [0-9a-z]+\.[0-9]+/ Google
 # example: 220 BL2NAM06FT004.mail.protection.outlook.com Microsoft ESMTP MAIL Service ready at Mon, 11 May 2026 08:15:02 +0000 214-This server supports the following commands: 214 HELO EHLO STARTTLS RCPT DATA RSET MAIL QUIT HELP AUTH BDAT
 # example: 220 DM3NAM03FT051.mail.protection.outlook.com Microsoft ESMTP MAIL Service ready at Fri, 19 Apr 2019 20:03:00 +0000
-/\.mail\.protection\.outlook\.com Microsoft ESMTP MAIL Service/ Exchange Online
+# example: 220 SC1PR80CA0174.outlook.office365.com Microsoft ESMTP MAIL Service ready at Mon, 27 Mar 2023 18:17:53 +0000
+/\.(mail\.protection\.outlook|outlook\.office365)\.com Microsoft ESMTP MAIL Service/ Exchange Online
 # example: 220 mta4123.mail.ne1.yahoo.com ESMTP ready 502 5.5.1 Command not implemented
 # example: 220 mtaproxy121.aol.mail.ne1.yahoo.com ESMTP ready 502 5.5.1 Command not implemented
 /\.yahoo\.com ESMTP ready/ Yahoo
@@ -55,6 +58,21 @@
 # Tencent's servers greet in the name of their own XMail.
 # example: 220 newxmesmtplogicsvrsza5.qq.com XMail Esmtp QQ Mail Server.
 /\.qq\.com XMail Esmtp QQ Mail Server/ QQ Mail
+# example: 220 smtp4m.mail.yandex.net ESMTP (Want to use Yandex.Mail for your domain? Visit http://pdd.yandex.ru)
+/\.yandex\.(net|ru) ESMTP/ Yandex
+# Apple's mail exchangers for iCloud greet as its "iscream" proxy.
+# example: 220 iCloud iscream SMTP proxy - p00-iscream-smtp-d759469dd-ss5bd 3.5.0 (2403B23-529c1e05a5df)
+/^220 iCloud iscream SMTP proxy / iCloud
+# example: 220 SG ESMTP service ready at ismtpd0002p1sjc2.sendgrid.net
+/ ESMTP service ready at [^ ]+\.sendgrid\.net/ SendGrid
+# example: 220 Mailgun Influx ready
+/^220 Mailgun Influx ready/ Mailgun
+# Fastmail's servers are named in messagingengine.com and fastmail.com.
+# example: 220 smtp.fastmail.com ESMTP ready
+/^220[ -][^ ]+\.(messagingengine|fastmail)\.com ESMTP ready/ Fastmail
+# AT&T's Maillennium.
+# example: 220 some.server.net - Maillennium ESMTP/MULTIBOX in2 #46
+/ Maillennium ESMTP\// Maillennium
 
 # Products, by their default greetings ----------------------------------------
 
@@ -74,11 +92,14 @@
 /Microsoft ESMTP MAIL Service/ Microsoft Exchange
 # Postfix's smtpd_banner is "$myhostname ESMTP $mail_name", and Debian's and
 # Ubuntu's packages add their names.  Zimbra runs Postfix, and greets so;
-# so does Mail-in-a-Box, in words of its own.
-# example: 220 mx.example.net ESMTP Postfix (Debian/GNU) 502 5.5.2 Error: command not recognized
-# example: 220 mail.example.org ESMTP Postfix (Ubuntu) 502 5.5.2 Error: command not recognized
-# example: 220 mail.example.com ESMTP Postfix 502 5.5.2 Error: command not recognized
+# so do Mail-in-a-Box, in words of its own, and mailcow, whose mail_name is
+# Postcow.
+# example: 220 vm ESMTP Postfix (Debian/GNU) 500 5.5.2 Error: command not recognized
+# example: 220 vm ESMTP Postfix 500 5.5.2 Error: command not recognized
+# example: 220 mail-tester.com ESMTP Postfix (Ubuntu)
 / ESMTP Postfix/ Postfix
+# example: 220-domain.com ESMTP Postcow
+/ ESMTP Postcow( |$)/ Postfix
 # example: 220 foo.bar SMTP Postfix
 / SMTP Postfix/ Postfix
 # example: 220 foo.bar Hi, I'm a Mail-in-a-Box (Ubuntu/Postfix; see https://mailinabox.email/)
@@ -207,8 +228,10 @@
 # example: 220 foo.bar ZMailer Server 2.99.57 #1 ESMTP ready at Thu, 16 Nov 2017 12:00:12 +0300
 # example: 220 foo.bar ZMailer Server 2.99.55 #16 ESMTP+IDENT ready at Thu, 16 Nov 2017 06:51:42 -0300
 / ZMailer Server [0-9][.0-9]* #[0-9]+ ESMTP/ Zmailer
+# Twisted's greeting, with ESMTP after it where its server speaks ESMTP.
 # example: 220 foo.bar NO UCE NO UBE NO RELAY PROBES ESMTP
-/ NO UCE NO UBE NO RELAY PROBES ESMTP/ Twisted
+# example: 220 vm.example.test NO UCE NO UBE NO RELAY PROBES 500 Command not implemented
+/^220 [^ ]+ NO UCE NO UBE NO RELAY PROBES( ESMTP)?( |$)/ Twisted
 # example: 220 ESMTP on WinWebMail [3.9.0.7] ready.  http://www.winwebmail.com
 /ESMTP on WinWebMail \[[0-9]/ WinWebMail
 # example: 220 foo.bar Service ready by David.fx (0486) ESMTP Server (Tobit.Software, Germany)
@@ -217,6 +240,32 @@
 / ESMTP MAILSAC/ Mailsac
 # example: 220 mail.example.net ESMTP Citadel server ready.
 / ESMTP Citadel server ready/ Citadel
+# example: 220 smtp.example.com Stalwart ESMTP at your service
+/ Stalwart ESMTP at your service/ Stalwart
+# example: 220 mail.typebot.io ESMTP Postal/TNSDKD
+/ ESMTP Postal\/[A-Za-z0-9]+( |$)/ Postal
+# example: 220 vm ESMTP chasquid
+/ ESMTP chasquid( |$)/ chasquid
+# example: 220 vm ESMTP qpsmtpd 0.94 ready; send us your mail, but not your spam. 214-This is qpsmtpd 0.94 214-See http://smtpd.develooper.com/ 214 To report bugs or send comments, mail to <ask@develooper.com>.
+/ ESMTP qpsmtpd [0-9]|This is qpsmtpd [0-9]/ qpsmtpd
+# aiosmtpd greets with "Python SMTP" and its version; the smtpd module of
+# Python's standard library before it, as a proxy.
+# example: 220 localhost Python SMTP 1.4.6 250 Supported commands: AUTH DATA EHLO HELO HELP MAIL NOOP QUIT RCPT RSET VRFY
+/^220 [^ ]+ Python SMTP [0-9]+\.[0-9]/ aiosmtpd
+# example: 220 localhost Python SMTP proxy version 0.3 250 Supported commands: EHLO HELO MAIL RCPT DATA RSET NOOP QUIT VRFY
+/^220 [^ ]+ Python SMTP proxy version [0-9]/ Python smtpd
+# Mail servers in libraries, greeting with their names.
+# example: 220 vm ESMTP node.js simplesmtp 502 5.5.2 Error: command not recognized
+/ ESMTP node\.js simplesmtp/ simplesmtp
+# example: 220 vm ESMTP Net::Server::Mail (Perl) Service ready 250 Ok
+/ Net::Server::Mail \(Perl\) Service ready/ Net::Server::Mail
+# example: 220 MacGyver SMTP Ready.
+/^220 MacGyver SMTP Ready\./ Net::SMTP::Server
+# example: 220 vm.example.test Salmon Mail router SMTPD, version 3.3.0 250 Supported commands: EHLO HELO MAIL RCPT DATA RSET NOOP QUIT VRFY
+/ Salmon Mail router SMTPD, version [0-9]/ Salmon
+# Dovecot's submission service, in front of a relay.
+# example: 220 vm.example.test Dovecot (Debian) ready. 500 5.5.1 Unknown command
+/^220 [^ ]+ Dovecot (\([A-Za-z]+\) )?ready\./ Dovecot
 
 # Filters, firewalls and their SMTP proxies, by their greetings --------------
 
@@ -258,10 +307,13 @@
 # example: 220 mx.example.net ESMTP 214 qmail home page: http://pobox.com/~djb/qmail.html
 # example: 220 mx.example.net ESMTP 214 notqmail home page: https://notqmail.org
 /qmail home page: http/ qmail
-# Postfix has no HELP command; this is its answer to any command it does not
-# know (in old versions without the enhanced status code).
-# example: 220 mx.example.net ESMTP 502 5.5.2 Error: command not recognized
-/502 (5\.5\.2 )?Error: command not recognized/ Postfix
+# Postfix has no HELP command; Postfix 3.7 answers any command it does not
+# know with "500 5.5.2 Error: command not recognized".  The 502 of older
+# Postfix is also simplesmtp's, Node's server that copied its words, behind
+# the same bare greeting: that answer names neither.  The reply to QUIT may
+# follow.
+# example: 220 vm ESMTP 500 5.5.2 Error: command not recognized
+/^220 [^ ]+ ESMTP 500 5\.5\.2 Error: command not recognized( 221 .*)?$/ Postfix
 # example: 220 mx.example.net ESMTP 214-Commands supported: 214 AUTH HELO EHLO MAIL RCPT DATA BDAT NOOP QUIT RSET HELP
 /214-Commands supported: 214 .*HELO EHLO MAIL RCPT DATA (BDAT )?NOOP QUIT RSET HELP/ Exim
 # sendmail's help file begins with its version; without the help file it
@@ -274,6 +326,15 @@
 # lists TURN and ETRN too.
 # example: 220 mail.example.com ESMTP 214-This server supports the following commands: 214 HELO EHLO STARTTLS RCPT DATA RSET MAIL QUIT HELP AUTH BDAT
 /214 HELO EHLO (STARTTLS )?RCPT DATA RSET MAIL QUIT HELP (AUTH )?BDAT/ Microsoft Exchange
+# Courier's esmtpd greets with the host name alone.
+# example: 220 vm ESMTP 502 ESMTP command error
+/^220 [^ ]+ ESMTP 502 ESMTP command error( 221 .*)?$/ Courier
+# Nodemailer's smtp-server, under many Node mail servers, points to the RFC.
+# example: 220 vm ESMTP 214 See https://tools.ietf.org/html/rfc5321 for details
+/214 See https:\/\/tools\.ietf\.org\/html\/rfc5321 for details/ Nodemailer smtp-server
+# Cisco's Email Security Appliance (IronPort) lists its commands in lower case.
+# example: 220 C680.lab.test ESMTP 214-The following commands are recognized 214- auth data ehlo helo 214- help mail noop quit 214 rcpt rset vrfy
+/214-The following commands are recognized 214- +auth +data +ehlo +helo 214- +help +mail +noop +quit 214 +rcpt +rset +vrfy/ Cisco ESA
 # hMailServer greets with a welcome message of the administrator's choosing.
 # example: 220 mail.example.net ESMTP 211 DATA HELO EHLO MAIL NOOP QUIT RCPT RSET SAML TURN VRFY
 /211 DATA HELO EHLO MAIL NOOP QUIT RCPT RSET SAML TURN VRFY/ hMailServer

@@ -18,6 +18,9 @@ SERVERS = [
     ("Postfix", "not sure", b"220 mx.example.net ESMTP Postfix (Debian/GNU)\r\n",
      b"502 5.5.2 Error: command not recognized\r\n"),
     ("Postfix", "not sure", b"220 mx.example.net ESMTP\r\n",
+     b"500 5.5.2 Error: command not recognized\r\n"),
+    # Older Postfix's words, which simplesmtp copied: either of them.
+    ("not sure", "not sure", b"220 mx.example.net ESMTP\r\n",
      b"502 5.5.2 Error: command not recognized\r\n"),
     ("Exim", "Exim", b"220 mx.example.net ESMTP Exim 4.96 Mon, 11 May 2026 10:15:02 +0200\r\n",
      b"214-Commands supported:\r\n214 AUTH HELO EHLO MAIL RCPT DATA BDAT NOOP QUIT RSET HELP\r\n"),
@@ -37,6 +40,7 @@ SERVERS = [
     ("OpenSMTPD", "not sure", b"220 mx.example.org ESMTP OpenSMTPD\r\n",
      b"214-2.0.0 This is OpenSMTPD\r\n214-2.0.0 To report bugs in the implementation, please "
      b"contact bugs@openbsd.org\r\n214-2.0.0 with full details\r\n214 2.0.0 End of HELP info\r\n"),
+    ("Courier", "not sure", b"220 mx.example.net ESMTP\r\n", b"502 ESMTP command error\r\n"),
     ("not sure", "not sure", b"220 mx.example.net ready\r\n", b"502 unknown command\r\n"),
 ]
 
