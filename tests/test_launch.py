@@ -42,7 +42,7 @@ def test_a_checkout_without_its_dependencies_says_what_to_run(copy_without_venv,
     assert (done.returncode, done.stdout) == (1, b"")
     assert done.stderr.decode() in [
         f"{program}: the dependencies are not installed (no module {module}): "
-        "run make (or pip install .)\n" for module in ("docopt", "dns", "re2")]
+        "run make (or pip install .)\n" for module in ("docopt", "dns", "re2", "cryptography")]
 
 
 def planted(place, marker):
