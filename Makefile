@@ -42,7 +42,12 @@ demo-shell:
 demo-stop:
 	tools/demo --stop
 
-test: all build/wheels
+# The real mail servers tests/test_real_mtas.py starts, fetched here: the
+# tests run with no network.
+build/mtas/.ready: tools/real-mtas
+	tools/real-mtas build/mtas
+
+test: all build/wheels build/mtas/.ready
 	tools/debian-packages gawk mawk nsd parallel iproute2 adns-tools nmap time openssh-server man-db
 	PATH="$(CURDIR)/bin:$$PATH" $(PYTHON) -m pytest $(PYTEST_ARGS) tests
 
