@@ -139,7 +139,7 @@ def test_opensmtpd_offers_starttls_and_fails_every_handshake(probed):
 # `not sure` where nothing in them does.  aiosmtpd greets as "Python SMTP
 # 1.4.6", which no pattern names.
 PRODUCT = {"Postfix": "Postfix", "Exim": "Exim", "OpenSMTPD": "OpenSMTPD",
-           "aiosmtpd": "not sure"}
+           "Sendmail": "sendmail", "aiosmtpd": "not sure"}
 
 
 def test_mtaguess_names_the_product(probed):
