@@ -352,6 +352,43 @@ MAILER(`smtp')dnl
                 f"hostname {self.mxhost} && exec {self.binary} -C {config} -bD"]
 
 
+class Chasquid(Recipe):
+    """chasquid with a configuration directory of ours: the certificate in
+    certs/MXHOST, one domain, and every listening address (SMTP, submission,
+    submission over TLS) given on loopback, not taken from systemd; its mail
+    log on stderr."""
+
+    name = "chasquid"
+    binary = BUILD / "chasquid/usr/bin/chasquid"
+    files = (binary,)
+    size = 7 * 1024 * 1024
+    offers = frozenset({"8BITMIME", "PIPELINING", "SMTPUTF8", "ENHANCEDSTATUSCODES", "SIZE",
+                        "STARTTLS", "HELP"})
+
+    def offers_in_tls(self):
+        # Its AUTH, offered only inside TLS.
+        return super().offers_in_tls() | {"AUTH=PLAIN"}
+
+    def prepare(self):
+        conf = self.home / "conf"
+        certs = conf / "certs" / self.mxhost
+        certs.mkdir(parents=True)
+        (conf / "domains" / "example.org").mkdir(parents=True)
+        shutil.copyfile(self.cert, certs / "fullchain.pem")
+        shutil.copyfile(self.key, certs / "privkey.pem")
+        (conf / "chasquid.conf").write_text(f"""\
+hostname: "{self.mxhost}"
+max_data_size_mb: {self.size // 1024 // 1024}
+smtp_address: "127.0.0.1:{self.port}"
+submission_address: "127.0.0.1:{free_port()}"
+submission_over_tls_address: "127.0.0.1:{free_port()}"
+monitoring_address: ""
+data_dir: "{self.home}/data"
+mail_log_path: "<stderr>"
+""")
+        return [str(self.binary), "-config_dir", str(conf), "-alsologtostderr"]
+
+
 class Aiosmtpd(Recipe):
     """aiosmtpd's own server (`python -m aiosmtpd`) from the test's virtual
     environment, with STARTTLS, SMTPUTF8 and a SIZE of ours."""
@@ -383,4 +420,4 @@ def gid(group):
     return grp.getgrnam(group).gr_gid
 
 
-RECIPES = [Postfix, Exim, OpenSMTPD, Sendmail, Aiosmtpd]
+RECIPES = [Postfix, Exim, OpenSMTPD, Sendmail, Chasquid, Aiosmtpd]

@@ -139,8 +139,15 @@ def test_opensmtpd_offers_starttls_and_fails_every_handshake(probed):
 # `not sure` where nothing in them does.  aiosmtpd greets as "Python SMTP
 # 1.4.6", which no pattern names.
 PRODUCT = {"Postfix": "Postfix", "Exim": "Exim", "OpenSMTPD": "OpenSMTPD",
-           "Sendmail": "sendmail", "aiosmtpd": "not sure"}
+           "Sendmail": "sendmail", "chasquid": "chasquid", "aiosmtpd": "not sure"}
+# Greetings that name their product, which no pattern of patterns-2026.awk
+# knows yet: "220 mx.example.org ESMTP chasquid".
+UNKNOWN_TO_THE_PATTERNS = {"chasquid"}
 
 
-def test_mtaguess_names_the_product(probed):
+def test_mtaguess_names_the_product(probed, request):
+    if probed.recipe.name in UNKNOWN_TO_THE_PATTERNS:
+        assert probed.label == "not sure", probed.line
+        request.applymarker(pytest.mark.xfail(
+            reason=f"patterns-2026.awk does not name {probed.recipe.name}", strict=True))
     assert probed.label == PRODUCT[probed.recipe.name], probed.line
