@@ -17,6 +17,7 @@ certificate and its key are copied there, readable by those users.
 import grp
 import os
 import pwd
+import re
 import shutil
 import signal
 import socket
@@ -389,6 +390,34 @@ mail_log_path: "<stderr>"
         return [str(self.binary), "-config_dir", str(conf), "-alsologtostderr"]
 
 
+class Haraka(Recipe):
+    """Haraka from npm: `haraka -i` makes its directory, then config/ gets
+    our listen address, host name (me), SIZE (connection.ini) and only the
+    tls plugin, with the certificate and a dhparams.pem made here (without
+    one, the plugin starts an `openssl dhparam` at every start)."""
+
+    name = "Haraka"
+    binary = BUILD / "haraka/node_modules/.bin/haraka"
+    files = (binary,)
+    size = 5678901
+    offers = frozenset({"PIPELINING", "8BITMIME", "SMTPUTF8", "SIZE", "STARTTLS"})
+
+    def prepare(self):
+        directory = self.home / "haraka"
+        subprocess.run([self.binary, "-i", directory], check=True, capture_output=True)
+        config = directory / "config"
+        (config / "plugins").write_text("tls\n")
+        (config / "smtp.ini").write_text(f"[main]\nlisten=127.0.0.1:{self.port}\n")
+        (config / "me").write_text(f"{self.mxhost}\n")
+        limits = config / "connection.ini"  # its [max] bytes; the rest as made
+        limits.write_text(re.sub(r"(?m)^bytes=.*$", f"bytes={self.size}", limits.read_text()))
+        shutil.copyfile(self.cert, config / "tls_cert.pem")
+        shutil.copyfile(self.key, config / "tls_key.pem")
+        subprocess.run(["openssl", "dhparam", "-dsaparam", "-out", config / "dhparams.pem",
+                        "2048"], check=True, capture_output=True)
+        return [str(self.binary), "-c", str(directory)]
+
+
 class Aiosmtpd(Recipe):
     """aiosmtpd's own server (`python -m aiosmtpd`) from the test's virtual
     environment, with STARTTLS, SMTPUTF8 and a SIZE of ours."""
@@ -420,4 +449,4 @@ def gid(group):
     return grp.getgrnam(group).gr_gid
 
 
-RECIPES = [Postfix, Exim, OpenSMTPD, Sendmail, Chasquid, Aiosmtpd]
+RECIPES = [Postfix, Exim, OpenSMTPD, Sendmail, Chasquid, Haraka, Aiosmtpd]

@@ -139,7 +139,8 @@ def test_opensmtpd_offers_starttls_and_fails_every_handshake(probed):
 # `not sure` where nothing in them does.  aiosmtpd greets as "Python SMTP
 # 1.4.6", which no pattern names.
 PRODUCT = {"Postfix": "Postfix", "Exim": "Exim", "OpenSMTPD": "OpenSMTPD",
-           "Sendmail": "sendmail", "chasquid": "chasquid", "aiosmtpd": "not sure"}
+           "Sendmail": "sendmail", "chasquid": "chasquid",
+           "Haraka": "Haraka", "aiosmtpd": "not sure"}
 # Greetings that name their product, which no pattern of patterns-2026.awk
 # knows yet: "220 mx.example.org ESMTP chasquid".
 UNKNOWN_TO_THE_PATTERNS = {"chasquid"}
