@@ -61,6 +61,8 @@ class Recipe:
     # clear (STARTTLS among them) and the SIZE it announces.
     offers = frozenset()
     size = None
+    # Whether it fails every TLS handshake after its 220 to STARTTLS.
+    handshake_fails = False
 
     def offers_in_tls(self):
         """The keywords of the reply to EHLO inside TLS: the same, less
@@ -273,6 +275,9 @@ class OpenSMTPD(Recipe):
     files = (binary,)
     size = 20 * 1024 * 1024
     offers = frozenset({"8BITMIME", "ENHANCEDSTATUSCODES", "SIZE", "DSN", "STARTTLS", "HELP"})
+    # 6.8.0p2 built with OpenSSL 3: "SSL routines::EVP lib" on every
+    # handshake, an internal_error alert to the client.
+    handshake_fails = True
 
     def prepare(self):
         mounts = {}
