@@ -130,8 +130,8 @@ def interrupted(command, stdin, rng, slow_reader):
 
 # Runs of each program, and the input lines of each run: each stays
 # interrupted, not finished, until the reader has taken its pipe full.
-RUNS = {"mtaguess": (100, 40000), "tally --counts": (60, 100000), "tally": (30, 100000),
-        "mxlookup": (30, 20000), "smtpprobe": (30, 40000)}
+RUNS = {"mtaguess": (80, 40000), "tally --counts": (50, 100000), "tally": (20, 100000),
+        "mxlookup": (25, 20000), "smtpprobe": (25, 40000)}
 
 
 @pytest.mark.parametrize("program", sorted(RUNS))
@@ -162,12 +162,20 @@ def test_a_second_signal_stops_a_write_the_reader_never_takes(nsd, tmp_path, pro
     stdin.write_bytes(input_lines(program, 20000))
     process, read_end = start_into_pipe(commands(nsd)[program], stdin, 4096)
     try:
-        time.sleep(0.3)  # the pipe is full: the program waits in a write
+        wait_in_write(process.pid)  # the pipe is full
         process.send_signal(signal.SIGINT)
         time.sleep(0.3)
         assert process.poll() is None, "it did not wait for the reader"
         process.send_signal(signal.SIGINT)
-        assert process.wait(timeout=5) == 130
+        assert process.wait(timeout=10) == 130
         assert process.stderr.read() == b""
     finally:
         end(process, read_end)
+
+
+def wait_in_write(pid, timeout=30):
+    """Return once the process waits in a write into a pipe."""
+    deadline = time.monotonic() + timeout
+    while "pipe_write" not in open(f"/proc/{pid}/wchan").read():
+        assert time.monotonic() < deadline, "it never waited in a write"
+        time.sleep(0.01)

@@ -6,15 +6,15 @@ a piece of one for a line.  What could cut one is met here, once:
 
 - A write into a pipe whose reader is behind blocks, and SIGINT or SIGTERM
   then makes write(2) return with part of the data written.  A signal that
-  comes while the main thread writes is held: the write goes on to the end
-  of the line it has begun, and the program stops there.  (Under an event
-  loop, which takes the signal itself, the write goes on to the end of what
-  it was given: those are finished lines, which a stopped run still
-  writes.)  Nothing is held back: there is no buffer that a stop could
-  leave unwritten or cut.
+  comes while the main thread writes is held: the write goes on until it
+  ends a line, and the program stops there.  (Under an event loop, which
+  takes the signal itself, the write goes on to the end of what it was
+  given: those are finished lines, which a stopped run still writes.)
+  Nothing is held back: there is no buffer that a stop could leave
+  unwritten or cut.
 - If the reader takes nothing more, that end never comes: a second signal
-  then stops the program at once, and the line begun, if any, stays cut.
-  Only such a second signal can cut a line.
+  then stops the program at once, and a line begun stays cut.  Only such a
+  second signal can cut a line.
 - A handler that raised between a write and the count of what it wrote
   would lose track of where the line ends: no handler raises while the
   main thread writes, but for that second signal.
@@ -97,8 +97,9 @@ class Output:
         self.reader_may_leave = reader_may_leave  # EPIPE is then a quiet end
 
     def write(self, data):
-        """Write all of `data`, or, if a signal asks the program to stop
-        meanwhile, up to the end of a line, and raise Interrupted."""
+        """Write all of the bytes `data`, or, if a signal asks the program
+        to stop meanwhile, up to the end of a line, and raise Interrupted.
+        Once a second signal has stopped a write, write nothing."""
         if threading.current_thread() is not threading.main_thread():
             self._write(data, may_stop=False)  # signals are the main thread's
             return
