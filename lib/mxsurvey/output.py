@@ -9,9 +9,10 @@ a piece of one for a line.  What could cut one is met here, once:
   comes while the main thread writes is held: the write goes on until it
   ends a line, and the program stops there.  (Under an event loop, which
   takes the signal itself, the write goes on to the end of what it was
-  given: those are finished lines, which a stopped run still writes.)
-  Nothing is held back: there is no buffer that a stop could leave
-  unwritten or cut.
+  given: those are finished lines, which a stopped run still writes.  A
+  write from another thread is never stopped: signals are the main
+  thread's.)  Nothing is held back: there is no buffer that a stop could
+  leave unwritten or cut.
 - If the reader takes nothing more, that end never comes: a second signal
   then stops the program at once, and a line begun stays cut.  Only such a
   second signal can cut a line.
