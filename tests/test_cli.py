@@ -2,11 +2,12 @@
 exit statuses, exercised through a small program body in-process."""
 
 import io
+import os
 
 import pytest
 from hypothesis import given, strategies as st
 
-from mxsurvey import cli
+from mxsurvey import cli, output
 
 USAGE = """\
 echo-lines: write each input line back.
@@ -123,7 +124,7 @@ def test_bad_option_values_exit_2(argv, message):
 
 
 def test_fatal_errors_exit_1_in_one_line():
-    assert run(["--fail=fatal"]) == (1, b"", "echo-lines: cannot go on\n")
+    assert run(["--fail=fatal"]) == (cli.EXIT_FATAL, b"", "echo-lines: cannot go on\n")
 
 
 def test_a_broken_pipe_is_quiet():
@@ -164,3 +165,41 @@ def test_usage_lines_is_the_usage_section():
     assert cli.usage_lines(USAGE) == (
         "Usage:\n  echo-lines [--fail=WHAT] [--count=N] [<file>...]\n"
         "  echo-lines (-h | --help | --version)\n")
+
+
+def test_a_failed_write_names_what_could_not_be_written():
+    fd = os.open("/dev/full", os.O_WRONLY)
+    try:
+        with pytest.raises(cli.WriteError) as failed:
+            cli.Output(fd, "the file").write(b"a line\n")
+    finally:
+        os.close(fd)
+    assert str(failed.value) == "cannot write the file: No space left on device"
+
+
+@pytest.mark.parametrize("reader_may_leave", [True, False])
+def test_a_reader_gone_is_a_quiet_end_of_stdout_only(reader_may_leave):
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        with pytest.raises(OSError) as failed:
+            cli.Output(write_end, "a pipe", reader_may_leave).write(b"a line\n")
+    finally:
+        os.close(write_end)
+    if reader_may_leave:
+        assert type(failed.value) is BrokenPipeError
+    else:
+        assert str(failed.value) == "cannot write a pipe: Broken pipe"
+
+
+@given(st.lists(st.binary(max_size=5).map(lambda line: line.replace(b"\n", b"")), max_size=6),
+       st.binary(max_size=5).map(lambda tail: tail.replace(b"\n", b"")), st.data())
+def test_line_end_is_the_end_of_the_line_a_position_is_in(lines, tail, data):
+    text = b"".join(line + b"\n" for line in lines) + tail
+    position = data.draw(st.integers(0, len(text)))
+    end = output.line_end(text, position)
+    starts = {0} | {i + 1 for i, byte in enumerate(text) if byte == 10}
+    if position in starts:
+        assert end == position
+    else:
+        assert end == min([start for start in starts if start > position] + [len(text)])

@@ -5,6 +5,7 @@ through a pipe, and no process left behind by a signal or a closed pipe."""
 import contextlib
 import functools
 import os
+import random
 import signal
 import subprocess
 import tempfile
@@ -16,8 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import survey_lines
-from mxsurvey import fileparts, guess
-from programs import BIN, pipeline, run_inprocess
+from mxsurvey import cli, fileparts, guess
+from programs import BIN, check_whole_lines, end, pipeline, run_inprocess, start_into_pipe
 
 pytestmark = [
     pytest.mark.timeout(120),
@@ -83,7 +84,6 @@ def test_stdin_named_twice_is_read_once(files):
 
 @pytest.mark.parametrize("redirection", [">", ">>"])
 def test_output_to_a_file_or_appended_to_one(files, tmp_path, redirection):
-    # sendfile(2) writes to a plain file, not to one opened to append.
     (tmp_path / "out").write_bytes(b"before\n")
     done = pipeline(f"mtaguess {files}/bad {redirection} out", cwd=tmp_path)
     status, labelled, said = one_process(files, "bad")
@@ -95,9 +95,20 @@ def test_output_to_a_file_or_appended_to_one(files, tmp_path, redirection):
 def test_a_failed_process_is_one_fatal_line(files):
     # Its temporary file may not grow past 2 MiB: the write fails (EFBIG).
     done = pipeline("ulimit -f 2048; mtaguess clean | cat", cwd=files)
-    assert done.status == 1
-    assert done.errors == ["mtaguess: a labelling process failed: [Errno 27] File too large"]
+    assert done.status == cli.EXIT_FATAL
+    assert done.errors == ["mtaguess: a labelling process failed: cannot write a temporary "
+                           f"file in {tempfile.gettempdir()}: File too large"]
     assert one_process(files, "clean")[1].startswith(done.stdout)
+
+
+def test_a_full_disk_is_one_fatal_line_and_no_process_is_left(files):
+    shell = subprocess.Popen(["bash", "-c", "mtaguess clean > /dev/full"], cwd=files,
+                             env=dict(os.environ, PATH=f"{BIN}:{os.environ['PATH']}"),
+                             stderr=subprocess.PIPE, process_group=0)
+    said = shell.communicate(timeout=60)[1]
+    assert (shell.returncode, said) == (
+        cli.EXIT_FATAL, b"mtaguess: cannot write stdout: No space left on device\n")
+    assert group_members(shell.pid) == []
 
 
 def group_members(group):
@@ -156,6 +167,33 @@ def test_a_signal_keeps_what_is_finished_and_leaves_no_process(files, tmp_path, 
     labelled = out.read_bytes()
     assert labelled.endswith(b"\n")
     assert (one_process(files, "clean")[1] * 4).startswith(labelled)
+
+
+def test_an_interrupted_write_of_ranges_ends_on_a_whole_line(files):
+    # The reader takes the output, fast, up to a byte chosen at random:
+    # from the first range, written as it is labelled, or from the others,
+    # copied from their files; then it stops taking any, and SIGINT comes.
+    full = one_process(files, "clean")[1]
+    seeds = [random.randrange(1 << 32) for _ in range(12)]
+    for seed in seeds:
+        rng = random.Random(seed)
+        process, read_end = start_into_pipe([BIN / "mtaguess", files / "clean"], files / "clean",
+                                            rng.choice([4096, 65536]), process_group=0)
+        received = bytearray()
+        try:
+            stop_at = rng.randrange(len(full))
+            while len(received) < stop_at and (piece := os.read(read_end, 1 << 20)):
+                received += piece
+            time.sleep(rng.uniform(0, 0.05))
+            process.send_signal(signal.SIGINT)
+            while piece := os.read(read_end, 1 << 20):
+                received += piece
+            status = process.wait(timeout=30)
+            said = process.stderr.read()
+            assert group_members(process.pid) == [], f"seed {seed}"
+        finally:
+            end(process, read_end)
+        check_whole_lines(status, bytes(received), said, full, f"seed {seed}")
 
 
 # In-process, over ranges of a few bytes: every way a cut can fall.

@@ -6,20 +6,23 @@ once, so that no program gets them wrong.  A program is a function
 happens into one exit status:
 
     0    the run completed (failed lookups and probes are data)
-    1    some input was rejected, or a fatal error stopped the run
+    1    some input was rejected (EXIT_BAD_INPUT); or a fatal error stopped
+         the run (EXIT_FATAL), a failed write among them
     2    the command line was wrong
-    130  interrupted by SIGINT, 143 by SIGTERM (what was finished is flushed)
+    130  interrupted by SIGINT, 143 by SIGTERM (what is written ends with a
+         whole line: see output.py)
     141  stdout was closed by the reader (`| head`): quietly
 
 Every message on stderr is one line, `PROGRAM: what went wrong`; input errors
-name the input and the line, `PROGRAM: FILE:LINE: what is wrong with it`.
+name the input and the line, `PROGRAM: FILE:LINE: what is wrong with it`; a
+failed write names what could not be written, `PROGRAM: cannot write stdout:
+No space left on device`.
 """
 
 import asyncio
 import contextlib
 import io
 import math
-import os
 import re
 import signal
 import sys
@@ -28,13 +31,17 @@ import threading
 import docopt
 
 from . import __version__
+from .output import STOPPING, Interrupted, Output, WriteError, on_signal, stops
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 1
+EXIT_FATAL = 1  # every fatal stop, whatever stopped the run
 EXIT_USAGE = 2
 EXIT_BROKEN_PIPE = 128 + signal.SIGPIPE
 
 STDIN_NAME = "stdin"
+STDOUT_NAME = "stdout"
+STDOUT_FD = 1
 READ_SIZE = 1 << 16
 MAX_LINE = 1 << 20  # longer input lines are rejected, not buffered without end
 
@@ -45,14 +52,6 @@ class Fatal(Exception):
 
 class UsageError(Exception):
     """A command line that parses but means nothing (a bad option value)."""
-
-
-class Interrupted(BaseException):
-    """A signal asked the run to stop; finished work is flushed first."""
-
-    def __init__(self, signum):
-        super().__init__(signum)
-        self.signum = signum
 
 
 class Context:
@@ -105,42 +104,33 @@ def run(name, usage, body, argv=None, stdin=None, stdout=None, stderr=None):
     ctx = Context(
         name,
         stdin if stdin is not None else sys.stdin.buffer,
-        stdout if stdout is not None else _buffered_stdout(),
+        stdout if stdout is not None else Output(STDOUT_FD, STDOUT_NAME, reader_may_leave=True),
         stderr if stderr is not None else sys.stderr.buffer,
     )
+    stops.reset()
+    if real_process:
+        for signum in STOPPING:
+            if not ignored(signum):
+                signal.signal(signum, on_signal)
     try:
-        args = _parse(usage, argv, ctx)
+        body(_parse(usage, argv, ctx), ctx)
+        ctx.stdout.flush()
     except _Done as done:
         return done.status
-    if real_process and not ignored(signal.SIGTERM):
-        signal.signal(signal.SIGTERM, _raise_interrupted)
-    try:
-        body(args, ctx)
-        ctx.stdout.flush()
     except UsageError as error:
         ctx.say(f"{error}")
         ctx.say("usage error: see --help")
         return EXIT_USAGE
-    except Fatal as error:
-        _flush_quietly(ctx.stdout)
+    except (Fatal, WriteError) as error:
         ctx.say(f"{error}")
-        return EXIT_BAD_INPUT
+        return EXIT_FATAL
     except BrokenPipeError:
-        _silence(ctx.stdout, real_process)
         return EXIT_BROKEN_PIPE
-    except KeyboardInterrupt:
-        return _interrupted(ctx, signal.SIGINT, real_process)
     except Interrupted as stop:
-        return _interrupted(ctx, stop.signum, real_process)
+        return 128 + stop.signum
+    except KeyboardInterrupt:  # Python's own SIGINT handler, in-process
+        return 128 + signal.SIGINT
     return EXIT_BAD_INPUT if ctx.bad_input else EXIT_OK
-
-
-def _buffered_stdout():
-    """stdout with a buffer of its own: under PYTHONUNBUFFERED (or -u)
-    sys.stdout.buffer is a raw file, whose writes may stop short when the
-    reader goes away; a buffered writer writes everything or raises EPIPE."""
-    raw = io.FileIO(sys.stdout.fileno(), "w", closefd=False)
-    return io.BufferedWriter(raw, READ_SIZE)
 
 
 class _Done(Exception):
@@ -206,31 +196,6 @@ def ignored(signum):
     """Whether a signal was set to be ignored (as a shell does for a background
     job's SIGINT): such a signal stays ignored."""
     return signal.getsignal(signum) == signal.SIG_IGN
-
-
-def _raise_interrupted(signum, frame):
-    raise Interrupted(signum)
-
-
-def _interrupted(ctx, signum, real_process):
-    try:
-        ctx.stdout.flush()
-    except BrokenPipeError:
-        _silence(ctx.stdout, real_process)
-    return 128 + signum
-
-
-def _flush_quietly(stream):
-    with contextlib.suppress(OSError):
-        stream.flush()
-
-
-def _silence(stream, real_process):
-    """After EPIPE, point stdout at /dev/null so the exit flush cannot complain."""
-    if real_process:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, stream.fileno())
-        os.close(devnull)
 
 
 # Input ---------------------------------------------------------------------
@@ -328,8 +293,8 @@ def text_line(line, lineno):
 # Asyncio -------------------------------------------------------------------
 
 def run_async(coroutine):
-    """Run a coroutine; SIGINT and SIGTERM cancel it (so it can flush and close
-    its connections) and then surface as KeyboardInterrupt or Interrupted."""
+    """Run a coroutine; SIGINT and SIGTERM cancel it (so it can write what is
+    finished and close its connections) and then surface as Interrupted."""
     loop = asyncio.new_event_loop()
     task = loop.create_task(coroutine)
     caught = []
@@ -341,21 +306,22 @@ def run_async(coroutine):
     in_main_thread = threading.current_thread() is threading.main_thread()
     # A signal ignored when the program started (a background job's SIGINT,
     # nohup's) stays ignored, as it does in the programs without a loop.
-    stopping = [signum for signum in (signal.SIGINT, signal.SIGTERM)
-                if in_main_thread and not ignored(signum)]
-    for signum in stopping:
-        loop.add_signal_handler(signum, stop, signum)
+    stopping = [signum for signum in STOPPING if in_main_thread and not ignored(signum)]
+    # The handler is output's, which holds a signal that comes during a
+    # write; the loop is told of it as a callback.
+    before = {signum: signal.signal(signum, on_signal) for signum in stopping}
+    if stopping:
+        stops.to_loop = lambda signum: loop.call_soon_threadsafe(stop, signum)
     try:
         return loop.run_until_complete(task)
     except asyncio.CancelledError:
         if not caught:
             raise
-        if caught[0] == signal.SIGINT:
-            raise KeyboardInterrupt from None
         raise Interrupted(caught[0]) from None
     finally:
-        for signum in stopping:
-            loop.remove_signal_handler(signum)
+        stops.to_loop = None
+        for signum, handler in before.items():
+            signal.signal(signum, handler)
         for leftover in asyncio.all_tasks(loop):
             leftover.cancel()
         loop.run_until_complete(asyncio.sleep(0))
@@ -391,7 +357,14 @@ async def async_numbered_lines(ctx, paths, queue_chunks=4, skipped=None):
         room.acquire()
         loop.call_soon_threadsafe(queue.put_nowait, item)
 
-    threading.Thread(target=reader, daemon=True).start()
+    # SIGINT and SIGTERM go to the main thread: one the kernel gave this
+    # thread would not interrupt a write of the main thread that a stalled
+    # reader blocks, and the second signal that ends it would not come.
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, STOPPING)
+    try:
+        threading.Thread(target=reader, daemon=True).start()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
     while True:
         item = await queue.get()
         room.release()

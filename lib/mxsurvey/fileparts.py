@@ -21,8 +21,7 @@ LF = b"\n"
 # The processors this process may run on: a file is cut into as many ranges.
 PROCESSES = len(os.sched_getaffinity(0))
 SCAN_SIZE = 1 << 16  # read at a time when looking for the end of a line
-STOPPING = {signal.SIGINT, signal.SIGTERM}
-COPY_SIZE = 1 << 20
+COPY_SIZE = 1 << 20  # written at a time, and up to the end of the line there
 
 
 class FileRange:
@@ -103,7 +102,7 @@ class Helpers:
         results, sending = os.pipe()
         # Until the new process is either recorded here or set to die of
         # them, SIGINT and SIGTERM wait: none may be left running unseen.
-        mask = signal.pthread_sigmask(signal.SIG_BLOCK, STOPPING)
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, cli.STOPPING)
         try:
             pid = os.fork()
             if pid == 0:
@@ -144,7 +143,7 @@ def _helper(function, args, results, sending, mask):
     (its result, or its error in one line) and exit, never returning."""
     status = 1
     try:
-        for signum in STOPPING:
+        for signum in cli.STOPPING:
             if not cli.ignored(signum):
                 signal.signal(signum, signal.SIG_DFL)
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)
@@ -169,17 +168,20 @@ def temporary_file():
                         f"{error.strerror}") from None
 
 
+def temporary_output(fd):
+    """A temporary file's descriptor as a helper writes to it, a failed
+    write named as a temporary file in $TMPDIR."""
+    return cli.Output(fd, f"a temporary file in {tempfile.gettempdir()}")
+
+
 def copy_file(source, stream):
-    """Write the whole of a file to a stream: within the kernel if the stream
-    is a file that sendfile can write (not one opened to append), else in
-    large blocks."""
-    stream.flush()
+    """Write the whole of a file of lines to a stream, a block of whole
+    lines at a time: a write that a signal stops ends at the end of a line
+    of its block, which is then a line of the file."""
+    fd = source.fileno()
+    size = os.fstat(fd).st_size
     offset = 0
-    with contextlib.suppress(OSError):  # io.UnsupportedOperation, EINVAL
-        out = stream.fileno()
-        while sent := os.sendfile(out, source.fileno(), offset, COPY_SIZE):
-            offset += sent
-        return
-    while data := os.pread(source.fileno(), COPY_SIZE, offset):
-        stream.write(data)
-        offset += len(data)
+    while offset < size:
+        end = line_end(fd, offset + COPY_SIZE - 1, size)
+        stream.write(os.pread(fd, end - offset, offset))
+        offset = end

@@ -134,9 +134,8 @@ def label_ranges(ctx, labeller, source, fd, ranges):
 def label_range(labeller, fd, start, end, labelled, said):
     """Label a range of a file into the file `labelled`, the messages on its
     bad lines into the file `said`; return its number of lines."""
-    with open(labelled, "wb", closefd=False) as stdout, open(said, "wb", closefd=False) as report:
-        return label_stream(RangeContext(stdout, report), labeller, None,
-                            fileparts.FileRange(fd, start, end))
+    context = RangeContext(fileparts.temporary_output(labelled), fileparts.temporary_output(said))
+    return label_stream(context, labeller, None, fileparts.FileRange(fd, start, end))
 
 
 class RangeContext:

@@ -11,6 +11,7 @@ import asyncio
 import collections
 import contextlib
 import ipaddress
+import os
 import re
 import sys
 import time
@@ -79,10 +80,11 @@ def body(args, ctx):
     shown = progress.for_run(ctx, args, args["FILE"])
     failed = None
     if args["--failed"]:
+        path = args["--failed"]
         try:
-            failed = open(args["--failed"], "wb")
+            failed = cli.Output(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666), path)
         except OSError as error:
-            raise cli.Fatal(f"cannot open {args['--failed']}: {error.strerror}") from None
+            raise cli.Fatal(f"cannot open {path}: {error.strerror}") from None
     try:
         survey = Survey(ctx, servers, timeout, retries, concurrency,
                         every=args["--all"], ipv6=args["--ipv6"], failed=failed,
@@ -90,8 +92,7 @@ def body(args, ctx):
         cli.run_async(survey.run(args["FILE"], quiet=args["--quiet"]))
     finally:
         if failed:
-            with contextlib.suppress(OSError):
-                failed.close()
+            failed.close()
 
 
 # Input ---------------------------------------------------------------------
@@ -219,7 +220,7 @@ class Survey:
 
     async def run(self, paths, quiet):
         started = time.monotonic()
-        broken_pipe = False
+        output_failed = False
         self.progress.start(lambda: self.in_flight)
         try:
             async for source, lineno, line in cli.async_numbered_lines(
@@ -238,14 +239,14 @@ class Survey:
             while self.slots:
                 await self._wait_for_change()
             self._flush()
-        except BrokenPipeError:
-            broken_pipe = True
+        except (BrokenPipeError, cli.WriteError):  # said by cli.run, or quiet
+            output_failed = True
             raise
         finally:
             self._close()
             self.resolver.close()
             self.progress.stop()
-            if not quiet and not broken_pipe:
+            if not quiet and not output_failed:
                 self.ctx.say(self._summary(time.monotonic() - started))
 
     async def _add(self, wire, text):
