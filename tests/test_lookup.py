@@ -13,7 +13,7 @@ import dns.name
 import dns.rdatatype
 import dns.rrset
 import pytest
-from hypothesis import assume, given, settings, strategies as st
+from hypothesis import assume, example, given, settings, strategies as st
 
 from mxsurvey import dnswire, lookup, mailroute
 from nameserver import DroppingRelay, NameServer, SilentServer
@@ -277,6 +277,16 @@ BAD_LINES = [
     (b"ctl\x01.example", "control character in name"),
     (b"tab\there.example", "control character in name"),
     (b".", "empty name"),
+    (b"\\256.example", "bad escape \\256: \\DDD is a byte, at most \\255"),
+    (b"x\\999.example", "bad escape \\999: \\DDD is a byte, at most \\255"),
+    (b"\\25.example", "bad escape \\25: \\DDD takes three digits, 0 to 9"),
+    ("\\\u00b2\u00b2\u00b2.example".encode(),  # a digit to str.isdigit(), not to DNS
+     "bad escape \\\u00b2: \\DDD takes three digits, 0 to 9"),
+    (b"ends.with\\", "backslash at the end of the name"),
+    (b"\x85.example", "not valid UTF-8"),
+    ("\x85.example".encode(), "control character in name"),  # U+0085, NEXT LINE
+    ("no\u00a0break.example".encode(), "space in name"),
+    ("\ue000.example".encode(), "not a valid internationalised name: Invalid character '\\ue000'"),
 ]
 
 
@@ -288,7 +298,55 @@ def test_bad_lines_are_named_counted_and_skipped(nsd):
     assert result.errors[:-1] == [
         f"mxlookup: stdin:{lineno}: {why}" for lineno, (_, why) in enumerate(BAD_LINES, 2)]
     counts = summary(result)
-    assert (counts["domains"], counts["found"], counts["bad"]) == (13, 2, 11)
+    assert (counts["domains"], counts["found"], counts["bad"]) == (
+        len(BAD_LINES) + 2, 2, len(BAD_LINES))
+
+
+# Lines as they may come: any bytes, and text made of what names are made
+# of (escapes \\DDD of any number, digits of any script, dots, IDNA, the
+# controls and spaces of Unicode).
+PIECES = st.one_of(
+    st.sampled_from(list(".\\-_#aZ09 \t\r"
+                         "\u00b2\u0661\u0085\u00a0\u2028\u00fc\u00df\u0300\ue000\U0001f600")),
+    st.integers(0, 9999).map(lambda number: f"\\{number}"),
+    st.characters(blacklist_characters="\n").map(lambda char: f"\\{char}"),
+    st.text(string.ascii_letters + string.digits, min_size=1, max_size=70),
+    st.characters(blacklist_characters="\n"))
+NAME_TEXT = st.lists(PIECES, max_size=12).map("".join)
+LINES = st.one_of(st.binary(max_size=300).map(lambda line: line.replace(b"\n", b"")),
+                  NAME_TEXT.map(lambda text: text.encode("utf-8", "surrogatepass")))
+
+
+@settings(max_examples=500, deadline=None)
+@given(line=LINES)
+def test_any_line_is_a_name_a_skip_or_a_bad_name(line):
+    try:
+        parsed = lookup.parse_domain(line)
+    except lookup.BadName as error:
+        assert str(error)
+        return
+    if parsed is None:
+        assert line.strip(b" \t\r")[:1] in (b"", b"#")
+        return
+    wire, text = parsed
+    name, end = dns.name.from_wire(wire, 0)
+    assert end == len(wire) and name != dns.name.root
+    assert wire == name.canonicalize().to_wire()
+    assert text == name.to_text(omit_final_dot=True)
+
+
+@settings(max_examples=40, deadline=None)
+@given(lines=st.lists(LINES, max_size=6))
+@example(lines=[b"\\256.example", b"\\999.example", "\x85.example".encode()])
+def test_no_line_stops_the_run(nsd, lines):
+    stdin = b"one.example\n" + b"".join(line + b"\n" for line in lines) + b"implicit.example\n"
+    result = run_inprocess("mxlookup", ["--server", nsd.spec, "--timeout", "0.5"], stdin)
+    named = result.errors[:-1]
+    assert all(re.fullmatch(r"mxlookup: stdin:\d+: .+", error) for error in named), named
+    assert result.status == (1 if named else 0)
+    assert summary(result)["bad"] == len(named)
+    written = [line[2] for line in fields(result)]
+    assert written[0] == "one.example" and written[-1] == "implicit.example"
 
 
 def test_an_empty_input_is_fine(nsd):

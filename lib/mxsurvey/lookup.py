@@ -52,6 +52,13 @@ Options:
 READ_AHEAD = 10  # domains read ahead of the oldest unwritten one, per one in flight
 
 _CONTROL = re.compile(rb"[\x00-\x1f\x7f]")
+# In an internationalised name: the C1 controls, and any Unicode space
+# (IDNA would make U+00A0 a plain space, and reject U+0085 as too long).
+_UNICODE_CONTROL = re.compile("[\x80-\x9f]")
+_UNICODE_SPACE = re.compile(r"\s")
+# \DDD, \C, or a backslash with nothing after it; dnspython takes any
+# character that str.isdigit() calls a digit to begin a \DDD
+_ESCAPE = re.compile(r"\\(?:(\d{1,3})|(.)|$)", re.DOTALL)
 # Names of letters, digits, hyphens and underscores, the usual case, are
 # folded and encoded here; dnspython reads the rest (escapes, IDNA, errors).
 _PLAIN_NAME = re.compile(rb"(?:[A-Za-z0-9_-]{1,63}\.)*[A-Za-z0-9_-]{1,63}\.?")
@@ -123,11 +130,23 @@ def parse_domain(line):
         text = line.rstrip(b".").lower()
         wire = b"".join(bytes((len(label),)) + label for label in text.split(b".")) + b"\0"
         return wire, text.decode("ascii")
+    if not text.isascii():
+        if _UNICODE_CONTROL.search(text):
+            raise BadName("control character in name")
+        if _UNICODE_SPACE.search(text):
+            raise BadName("space in name")
+    if "\\" in text:
+        _check_escapes(text)
     try:
         name = dns.name.from_text(text) if text.isascii() else dns.name.from_unicode(text)
     except dns.name.EmptyLabel:
         raise BadName("empty label") from None
-    except dns.name.LabelTooLong:
+    except dns.name.LabelTooLong as error:
+        # dnspython raises this for any label IDNA cannot encode, the
+        # UnicodeError that says why in its context.
+        why = error.__context__
+        if isinstance(why, UnicodeError) and "too long" not in str(why):
+            raise BadName(f"not a valid internationalised name: {why}") from None
         raise BadName("label longer than 63 bytes") from None
     except dns.name.NameTooLong:
         raise BadName("name longer than 253 characters") from None
@@ -137,6 +156,20 @@ def parse_domain(line):
         raise BadName("empty name")
     name = name.canonicalize()
     return name.to_wire(), name.to_text(omit_final_dot=True)
+
+
+def _check_escapes(text):
+    """Name a bad escape: dnspython would fail on \\256 with an error of no
+    kind of its own."""
+    for match in _ESCAPE.finditer(text):
+        escape = match.group()
+        digits, escaped = match.groups(default="")
+        if escape == "\\":
+            raise BadName("backslash at the end of the name")
+        if escaped.isdigit() or digits and not (len(digits) == 3 and digits.isascii()):
+            raise BadName(f"bad escape {escape}: \\DDD takes three digits, 0 to 9")
+        if digits and int(digits) > 255:
+            raise BadName(f"bad escape {escape}: \\DDD is a byte, at most \\255")
 
 
 def _is_address(text):
