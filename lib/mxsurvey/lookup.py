@@ -39,7 +39,7 @@ Options:
   -6, --ipv6                Look up IPv6 addresses (AAAA) too.
   -s, --server ADDR[:PORT]  Ask this name server instead of those in /etc/resolv.conf (repeatable,
                             or comma-separated; IPv6 as [::1]:53).
-  -c, --concurrency N       Domains in flight at most [default: 500].
+  -c, --concurrency N       Queries (and domains) in flight at most [default: 500].
   -t, --timeout SECONDS     Wait this long for each answer before retrying [default: 2].
   -r, --retries N           Retries of an unanswered query [default: 2].
   -f, --failed FILE         Write DOMAIN<TAB>REASON for every domain without an address to FILE.
@@ -84,6 +84,7 @@ def body(args, ctx):
     retries = cli.int_option(args, "--retries", minimum=0)
     servers = parse_servers(args["--server"]) if args["--server"] else system_servers()
     shown = progress.for_run(ctx, args, args["FILE"])
+    concurrency = cli.fit_concurrency(ctx, concurrency)  # a socket for each query
     failed = None
     if args["--failed"]:
         try:
@@ -234,16 +235,17 @@ class Survey:
     def __init__(self, ctx, servers, timeout, retries, concurrency, every, ipv6, failed,
                  progress):
         self.ctx = ctx
-        self.resolver = dnsquery.Resolver(servers, timeout, retries)
+        self.resolver = dnsquery.Resolver(servers, timeout, retries, concurrency)
         self.router = mailroute.Router(self.resolver, ipv6)
         self.concurrency = concurrency
         self.read_ahead = concurrency * READ_AHEAD
         self.every = every
         self.out = cli.StreamWriter(ctx.stdout)
         self.failed = cli.StreamWriter(failed) if failed else None
-        self.counts = collections.Counter()
+        self.counts = collections.Counter()  # domains by status, and bad names
+        self.cuts = collections.Counter()  # domains, exchangers, addresses left out
         self.seen_addresses = set()
-        self.slots = collections.deque()  # (domain text, task), in input order
+        self.slots = collections.deque()  # (source, lineno, domain text, task), in input order
         self.in_flight = 0
         self.changed = asyncio.Event()  # a domain finished
         self.error = None  # raised in the main task: a failed write, or a bug
@@ -265,7 +267,7 @@ class Survey:
                     self.progress.add()
                     continue
                 if domain:
-                    await self._add(*domain)
+                    await self._add(source, lineno, *domain)
                 else:  # blank or a comment
                     self.progress.add()
             while self.slots:
@@ -281,7 +283,7 @@ class Survey:
             if not quiet and not broken_pipe:
                 self.ctx.say(self._summary(time.monotonic() - started))
 
-    async def _add(self, wire, text):
+    async def _add(self, source, lineno, wire, text):
         if self.error:
             raise self.error
         while self.in_flight >= self.concurrency or len(self.slots) >= self.read_ahead:
@@ -289,7 +291,7 @@ class Survey:
         self.in_flight += 1
         task = asyncio.get_running_loop().create_task(self.router.route(wire))
         task.add_done_callback(self._finished)
-        self.slots.append((text, task))
+        self.slots.append((source, lineno, text, task))
 
     async def _wait_for_change(self):
         self.changed.clear()
@@ -302,16 +304,18 @@ class Survey:
             return
         self.in_flight -= 1
         slots = self.slots
-        while slots and slots[0][1].done():
+        while slots and slots[0][-1].done():
             self._write(*slots.popleft())
         self.changed.set()
 
-    def _write(self, text, task):
+    def _write(self, source, lineno, text, task):
         """Write a finished domain's lines; keep any error for the main task."""
         try:
             outcome = task.result()
             self.counts[outcome.status] += 1
             self.progress.add()
+            if outcome.exchangers_cut or outcome.addresses_cut:
+                self._tell_cut(source, lineno, text, outcome)
             for line in self._lines(text, outcome):
                 self.out.write(line)
             if self.failed and outcome.status in mailroute.FAILURES:
@@ -320,6 +324,16 @@ class Survey:
             pass
         except Exception as error:
             self.error = self.error or error
+
+    def _tell_cut(self, source, lineno, text, outcome):
+        self.cuts["domains"] += 1
+        self.cuts["exchangers"] += outcome.exchangers_cut
+        self.cuts["addresses"] += outcome.addresses_cut
+        self.ctx.say(
+            f"{source}:{lineno}: {text}: {outcome.exchangers_cut} exchangers and"
+            f" {outcome.addresses_cut} addresses left out, over the limits of"
+            f" {mailroute.MAX_EXCHANGERS} exchangers a domain and"
+            f" {mailroute.MAX_ADDRESSES} addresses of a family an exchanger")
 
     def _lines(self, text, outcome):
         seen = self.seen_addresses
@@ -340,9 +354,9 @@ class Survey:
     def _close(self):
         """Stop what is in flight and write every finished domain, in order."""
         self.closed = True
-        for text, task in self.slots:
+        for source, lineno, text, task in self.slots:
             if task.done():
-                self._write(text, task)
+                self._write(source, lineno, text, task)
             else:
                 task.cancel()
         self.slots.clear()
@@ -350,7 +364,7 @@ class Survey:
             self._flush()
 
     def _summary(self, seconds):
-        counts = self.counts
+        counts, cuts = self.counts, self.cuts
         found = counts[mailroute.FOUND] + counts[mailroute.IMPLICIT]
         return (
             f"{sum(counts.values())} domains: {found} found"
@@ -358,4 +372,6 @@ class Survey:
             f" {counts[mailroute.NULLMX]} null MX, {counts[mailroute.NXDOMAIN]} nxdomain,"
             f" {counts[mailroute.NOADDRESS]} no address, {counts[mailroute.SERVFAIL]} servfail,"
             f" {counts[mailroute.TIMEOUT]} timeout, {counts['bad']} bad name;"
-            f" {len(self.seen_addresses)} addresses; {seconds:.1f} s")
+            f" {len(self.seen_addresses)} addresses; {cuts['domains']} domains cut"
+            f" ({cuts['exchangers']} exchangers, {cuts['addresses']} addresses left out);"
+            f" {seconds:.1f} s")
