@@ -9,12 +9,14 @@ import random
 import re
 import resource
 import subprocess
+import sys
+import textwrap
 
 import pytest
 
 from mxsurvey import mailroute
 from nameserver import NameServer, WatchingRelay
-from programs import BIN, run_inprocess
+from programs import BIN, CHECKOUT, run_inprocess
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -146,3 +148,53 @@ def test_the_concurrency_is_lowered_to_fit_the_open_file_limit(nsd):
     assert errors[0] == ("mxlookup: warning: --concurrency lowered to 32: "
                          "only 64 open files allowed (ulimit -n)")
     assert len(errors) == 2  # the warning, once, and the summary
+
+
+# No free file for a socket: the query is sent when a file is free again,
+# or times out; the run goes on either way.
+NO_FREE_FILES = textwrap.dedent("""
+    import asyncio, io, os, resource, selectors, sys, threading
+    sys.path.insert(0, sys.argv[1])
+    from mxsurvey import lookup
+
+    def open_files():
+        return len(os.listdir("/proc/self/fd"))
+
+    resource.setrlimit(resource.RLIMIT_NOFILE, (128, 128))
+    before = open_files()
+    loop, selector = asyncio.new_event_loop(), selectors.DefaultSelector()
+    needed = open_files() - before  # the event loop's and the query engine's own
+    loop.close()
+    selector.close()
+    hogged = []
+    try:
+        while True:
+            hogged.append(os.open(os.devnull, os.O_RDONLY))
+    except OSError:
+        pass
+    for fd in hogged[:needed]:  # room for those, none for a socket
+        os.close(fd)
+    del hogged[:needed]
+    release_after = float(sys.argv[2])
+    if release_after:
+        threading.Timer(release_after, lambda: [os.close(fd) for fd in hogged[:4]]).start()
+    stdin, stdout, stderr = io.BytesIO(sys.argv[3].encode()), io.BytesIO(), io.BytesIO()
+    status = lookup.main(sys.argv[4:], stdin, stdout, stderr)
+    sys.stdout.buffer.write(stdout.getvalue())
+    sys.stderr.buffer.write(stderr.getvalue())
+    sys.exit(status)
+""")
+
+
+@pytest.mark.parametrize("release_after, found", [(0, 0), (0.3, 10)],
+                         ids=["persists", "passes"])
+def test_no_free_file_for_a_socket_is_retried(nsd, release_after, found):
+    domains = "".join(f"{domain}\n" for domain in SMALL[:10])
+    completed = subprocess.run(
+        [sys.executable, "-c", NO_FREE_FILES, str(CHECKOUT / "lib"), str(release_after),
+         domains, "--server", nsd.spec, "--timeout", "0.2", "--retries", "4",
+         "--concurrency", "10"], capture_output=True, timeout=60)
+    assert completed.returncode == 0, completed
+    assert len(completed.stdout.splitlines()) == found
+    summary_line = completed.stderr.decode().splitlines()[-1]
+    assert f" {found} found " in summary_line and f" {10 - found} timeout," in summary_line

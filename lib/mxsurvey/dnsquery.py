@@ -8,7 +8,7 @@ counts only on its query's socket, with its id and question, from a server
 asked.  At most `limit` queries await an answer at once, whatever the
 questions; a query beyond that waits its turn.  The sockets are watched by
 a selector of the engine's own, which the event loop watches in turn: that
-costs a third of what registering each socket with the loop would.
+costs half of what registering each socket with the loop would.
 
 An unanswered query is sent again after `timeout` seconds, to the next
 server in turn, `retries` times, from the same socket with the same id, so
@@ -124,9 +124,10 @@ class Resolver:
         """A new socket for the query, on a port of the kernel's choosing
         (random on Linux, as on the BSDs), and a new random id."""
         self._close_socket(query)
-        query.socket = socket.socket(family, socket.SOCK_DGRAM)
-        query.socket.setblocking(False)
-        self._selector.register(query.socket, selectors.EVENT_READ, query)
+        new = socket.socket(family, socket.SOCK_DGRAM)
+        new.setblocking(False)
+        self._selector.register(new, selectors.EVENT_READ, query)
+        query.socket = new
         query.id = secrets.randbits(16)
         query.wire = dnswire.query(query.id, query.qname, query.qtype)
 
@@ -145,12 +146,12 @@ class Resolver:
     def _send(self, query):
         """Send the query's current attempt, to the next server in turn."""
         server = self.servers[query.attempt % len(self.servers)]
-        if query.socket is None or query.socket.family != server.family:
-            self._open_socket(query, server.family)
         try:
+            if query.socket is None or query.socket.family != server.family:
+                self._open_socket(query, server.family)
             query.socket.sendto(query.wire, server.address)
         except OSError:
-            pass  # a full buffer or an unreachable server: the timeout retries it
+            pass  # no socket to be had, a full buffer, an unreachable server: retried later
         self._sent.pop(query.serial, None)
         self._serial += 1
         query.serial = self._serial

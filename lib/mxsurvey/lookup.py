@@ -272,6 +272,8 @@ class Survey:
                     self.progress.add()
             while self.slots:
                 await self._wait_for_change()
+            if self.error:  # from the last domains, after the last wait
+                raise self.error
             self._flush()
         except BrokenPipeError:
             broken_pipe = True
