@@ -196,7 +196,7 @@ class Bench:
             say(f"mxlookup, {count:,} domains of a world of {len(world.servers):,} addresses, "
                 f"against NSD on {LOOKUP_SERVER}:53:")
             say(f"  mxlookup {rate(count, ours.wall):>8} domains/s  ({ours.wall:.2f} s, "
-                f"peak {mib(ours.peak_kib)})")
+                f"cpu {ours.cpu:.2f} s, peak {mib(ours.peak_kib)})")
             say(f"  adnshost {rate(count, peer):>8} domains/s  ({peer:.2f} s = {mx.wall:.2f} s "
                 f"-tmx + {a.wall:.2f} s -ta)   mxlookup is {ratio(ours.wall, peer)}   (target 1x)")
             say("  (adnshost as a user runs it: all the domains in one `adnshost -a -f -tmx`, "

@@ -1,5 +1,5 @@
-"""A real NSD serving test zones on a loopback address, a silent server and
-a relay that drops some queries.
+"""A real NSD serving test zones on a loopback address, a silent server, a
+relay that drops some queries and one that watches them all.
 
     with NameServer({"example": ZONE_TEXT}) as server:
         run("mxlookup", ["--server", server.spec], ...)
@@ -12,6 +12,7 @@ zone whose text is None is configured without a zone file: NSD cannot load
 it and answers SERVFAIL for it.
 """
 
+import asyncio
 import random
 import select
 import shutil
@@ -22,6 +23,10 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+
+import dns.message
+import dns.rdatatype
+import dns.rrset
 
 NSD = shutil.which("nsd") or "/usr/sbin/nsd"
 START_TIMEOUT = 20
@@ -211,6 +216,151 @@ class DroppingRelay:
                 asker = self.askers.pop(answer[:2], None)
                 if asker:
                     self.socket.sendto(answer, asker)
+
+
+class WatchingRelay:
+    """A name server on loopback that holds each query `delay` seconds, then
+    passes it on to `upstream` (a real one) over UDP or TCP as it came, and
+    sends the answer back.  It keeps the source port of every UDP query
+    (`ports`) and the most queries held at once, received and not yet
+    answered (`peak`).
+
+    With `forge`, each UDP query first gets two forged answers, both with
+    the question and an A or MX record of FORGED_ADDRESS or FORGED_NAME:
+    one to the port it came from with the id off by one, and one with its
+    own id to every other port a query is held for."""
+
+    FORGED_ADDRESS = "127.66.66.66"
+    FORGED_NAME = "forged.example."
+
+    def __init__(self, upstream, delay=0.0, forge=False):
+        self.upstream = upstream
+        self.delay = delay
+        self.forge = forge
+        self.address = random_loopback()
+        self.port = None
+        self.ports = []
+        self.count = 0  # queries held now
+        self.peak = 0
+        self.forged_at_other_ports = 0
+        self.held = {}  # a UDP query's asker -> how many of its queries are held
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.udp = None
+        self.tcp = None
+
+    @property
+    def spec(self):
+        return f"{self.address}:{self.port}"
+
+    def __enter__(self):
+        self.thread.start()
+        asyncio.run_coroutine_threadsafe(self._listen(), self.loop).result(10)
+        return self
+
+    def __exit__(self, *exc):
+        asyncio.run_coroutine_threadsafe(self._close(), self.loop).result(10)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(10)
+        self.loop.close()
+
+    async def _listen(self):
+        for _ in range(20):  # another process may take the free port first
+            port = free_port(self.address)
+            try:
+                self.udp, _ = await self.loop.create_datagram_endpoint(
+                    lambda: _Datagrams(self), local_addr=(self.address, port))
+                self.tcp = await asyncio.start_server(self._serve_tcp, self.address, port)
+            except OSError:
+                if self.udp:
+                    self.udp.close()
+                    self.udp = None
+                continue
+            self.port = port
+            return
+        raise NameServerError(f"no free port on {self.address}")
+
+    async def _close(self):
+        self.udp.close()
+        self.tcp.close()
+        for task in asyncio.all_tasks() - {asyncio.current_task()}:
+            task.cancel()
+
+    def _hold(self):
+        self.count += 1
+        self.peak = max(self.peak, self.count)
+
+    def _release(self):
+        self.count -= 1
+
+    async def answer_udp(self, query, asker):
+        self._hold()
+        self.ports.append(asker[1])
+        self.held[asker] = self.held.get(asker, 0) + 1
+        try:
+            if self.forge:
+                self._send_forgeries(query, asker)
+            await asyncio.sleep(self.delay)
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as upstream:
+                upstream.setblocking(False)
+                upstream.connect(self.upstream)
+                await self.loop.sock_sendall(upstream, query)
+                answer = await asyncio.wait_for(self.loop.sock_recv(upstream, 65535), 10)
+            self.udp.sendto(answer, asker)
+        finally:
+            self.held[asker] -= 1
+            if not self.held[asker]:
+                del self.held[asker]
+            self._release()
+
+    def _send_forgeries(self, query, asker):
+        forged = dns.message.make_response(dns.message.from_wire(query))
+        question = forged.question[0]
+        if question.rdtype == dns.rdatatype.MX:
+            forged.answer.append(dns.rrset.from_text(
+                question.name, 300, "IN", "MX", f"10 {self.FORGED_NAME}"))
+        elif question.rdtype == dns.rdatatype.A:
+            forged.answer.append(dns.rrset.from_text(
+                question.name, 300, "IN", "A", self.FORGED_ADDRESS))
+        own_id = forged.id
+        forged.id = (own_id + 1) % 65536
+        self.udp.sendto(forged.to_wire(), asker)
+        forged.id = own_id
+        for other in list(self.held):
+            if other != asker:
+                self.udp.sendto(forged.to_wire(), other)
+                self.forged_at_other_ports += 1
+
+    async def _serve_tcp(self, reader, writer):
+        try:
+            while True:
+                length = struct.unpack("!H", await reader.readexactly(2))[0]
+                query = await reader.readexactly(length)
+                self._hold()
+                try:
+                    await asyncio.sleep(self.delay)
+                    upstream_reader, upstream_writer = await asyncio.open_connection(
+                        *self.upstream)
+                    upstream_writer.write(struct.pack("!H", length) + query)
+                    size = struct.unpack("!H", await upstream_reader.readexactly(2))[0]
+                    answer = await upstream_reader.readexactly(size)
+                    upstream_writer.close()
+                    writer.write(struct.pack("!H", size) + answer)
+                finally:
+                    self._release()
+                await writer.drain()
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass
+        finally:
+            writer.close()
+
+
+class _Datagrams(asyncio.DatagramProtocol):
+    def __init__(self, relay):
+        self.relay = relay
+
+    def datagram_received(self, data, addr):
+        self.relay.loop.create_task(self.relay.answer_udp(data, addr))
 
 
 def random_loopback():

@@ -13,7 +13,7 @@ import dns.name
 import dns.rdatatype
 import dns.rrset
 import pytest
-from hypothesis import assume, given, settings, strategies as st
+from hypothesis import assume, example, given, settings, strategies as st
 
 from mxsurvey import dnswire, lookup, mailroute
 from nameserver import DroppingRelay, NameServer, SilentServer
@@ -24,9 +24,12 @@ pytestmark = pytest.mark.timeout(60)
 SUMMARY = re.compile(
     r"mxlookup: (\d+) domains: (\d+) found \((\d+) by implicit MX\), (\d+) null MX, "
     r"(\d+) nxdomain, (\d+) no address, (\d+) servfail, (\d+) timeout, (\d+) bad name; "
-    r"(\d+) addresses; \d+\.\d s")
+    r"(\d+) addresses; (\d+) domains cut \((\d+) exchangers, (\d+) addresses left out\); "
+    r"\d+\.\d s")
 SUMMARY_FIELDS = ("domains", "found", "implicit", "nullmx", "nxdomain", "noaddress",
-                  "servfail", "timeout", "bad", "addresses")
+                  "servfail", "timeout", "bad", "addresses", "cut", "exchangers_cut",
+                  "addresses_cut")
+NOTHING_CUT = dict(cut=0, exchangers_cut=0, addresses_cut=0)
 
 MANY_A = [f"10.9.{n // 250}.{n % 250 + 1}" for n in range(120)]  # 120 A: too big for UDP
 CHAIN = 20  # CNAMEs in a row, longer than mxlookup follows
@@ -140,7 +143,8 @@ def test_one_exchanger(nsd):
     assert result.status == 0, result
     assert fields(result) == [("192.0.2.1", "mx1.example", "one.example", "10")]
     assert summary(result) == dict(domains=1, found=1, implicit=0, nullmx=0, nxdomain=0,
-                                   noaddress=0, servfail=0, timeout=0, bad=0, addresses=1)
+                                   noaddress=0, servfail=0, timeout=0, bad=0, addresses=1,
+                                   **NOTHING_CUT)
 
 
 def test_exchangers_in_preference_order_and_addresses_in_numeric_order(nsd):
@@ -205,7 +209,8 @@ def test_failures_are_counted_and_written_to_the_failed_file(nsd, tmp_path):
         "long0.example\tservfail\n"     # a chain longer than mxlookup follows
     )
     assert summary(result) == dict(domains=10, found=1, implicit=0, nullmx=1, nxdomain=1,
-                                   noaddress=2, servfail=5, timeout=0, bad=0, addresses=1)
+                                   noaddress=2, servfail=5, timeout=0, bad=0, addresses=1,
+                                   **NOTHING_CUT)
 
 
 def test_cnames_are_followed_for_domains_and_exchangers(nsd):
@@ -226,10 +231,16 @@ def test_cnames_are_followed_for_domains_and_exchangers(nsd):
 def test_answers_too_large_for_udp_are_asked_again_over_tcp(nsd):
     result = lookup_lines(nsd, ["bigaddr.example", "bigmx.example"])
     assert result.status == 0, result
-    expected = [(address, "many.example", "bigaddr.example", "10")
-                for address in sorted(MANY_A, key=lambda a: tuple(map(int, a.split("."))))]
+    kept = sorted(MANY_A, key=ipaddress.IPv4Address)[:mailroute.MAX_ADDRESSES]
+    expected = [(address, "many.example", "bigaddr.example", "10") for address in kept]
     expected.append(("192.0.2.2", "mx2.example", "bigmx.example", "1"))  # its lowest preference
     assert fields(result) == expected
+    left_out = len(MANY_A) - mailroute.MAX_ADDRESSES  # over the limit of one exchanger
+    assert result.errors[0] == (
+        f"mxlookup: stdin:1: bigaddr.example: 0 exchangers and {left_out} addresses left out, "
+        "over the limits of 32 exchangers a domain and 32 addresses of a family an exchanger")
+    counts = summary(result)
+    assert (counts["cut"], counts["exchangers_cut"], counts["addresses_cut"]) == (1, 0, left_out)
 
 
 def test_ipv6_addresses_only_when_asked(nsd):
@@ -277,6 +288,16 @@ BAD_LINES = [
     (b"ctl\x01.example", "control character in name"),
     (b"tab\there.example", "control character in name"),
     (b".", "empty name"),
+    (b"\\256.example", "bad escape \\256: \\DDD is a byte, at most \\255"),
+    (b"x\\999.example", "bad escape \\999: \\DDD is a byte, at most \\255"),
+    (b"\\25.example", "bad escape \\25: \\DDD takes three digits, 0 to 9"),
+    ("\\\u00b2\u00b2\u00b2.example".encode(),  # a digit to str.isdigit(), not to DNS
+     "bad escape \\\u00b2: \\DDD takes three digits, 0 to 9"),
+    (b"ends.with\\", "backslash at the end of the name"),
+    (b"\x85.example", "not valid UTF-8"),
+    ("\x85.example".encode(), "control character in name"),  # U+0085, NEXT LINE
+    ("no\u00a0break.example".encode(), "space in name"),
+    ("\ue000.example".encode(), "not a valid internationalised name: Invalid character '\\ue000'"),
 ]
 
 
@@ -288,7 +309,55 @@ def test_bad_lines_are_named_counted_and_skipped(nsd):
     assert result.errors[:-1] == [
         f"mxlookup: stdin:{lineno}: {why}" for lineno, (_, why) in enumerate(BAD_LINES, 2)]
     counts = summary(result)
-    assert (counts["domains"], counts["found"], counts["bad"]) == (13, 2, 11)
+    assert (counts["domains"], counts["found"], counts["bad"]) == (
+        len(BAD_LINES) + 2, 2, len(BAD_LINES))
+
+
+# Lines as they may come: any bytes, and text made of what names are made
+# of (escapes \\DDD of any number, digits of any script, dots, IDNA, the
+# controls and spaces of Unicode).
+PIECES = st.one_of(
+    st.sampled_from(list(".\\-_#aZ09 \t\r"
+                         "\u00b2\u0661\u0085\u00a0\u2028\u00fc\u00df\u0300\ue000\U0001f600")),
+    st.integers(0, 9999).map(lambda number: f"\\{number}"),
+    st.characters(blacklist_characters="\n").map(lambda char: f"\\{char}"),
+    st.text(string.ascii_letters + string.digits, min_size=1, max_size=70),
+    st.characters(blacklist_characters="\n"))
+NAME_TEXT = st.lists(PIECES, max_size=12).map("".join)
+LINES = st.one_of(st.binary(max_size=300).map(lambda line: line.replace(b"\n", b"")),
+                  NAME_TEXT.map(lambda text: text.encode("utf-8", "surrogatepass")))
+
+
+@settings(max_examples=500, deadline=None)
+@given(line=LINES)
+def test_any_line_is_a_name_a_skip_or_a_bad_name(line):
+    try:
+        parsed = lookup.parse_domain(line)
+    except lookup.BadName as error:
+        assert str(error)
+        return
+    if parsed is None:
+        assert line.strip(b" \t\r")[:1] in (b"", b"#")
+        return
+    wire, text = parsed
+    name, end = dns.name.from_wire(wire, 0)
+    assert end == len(wire) and name != dns.name.root
+    assert wire == name.canonicalize().to_wire()
+    assert text == name.to_text(omit_final_dot=True)
+
+
+@settings(max_examples=40, deadline=None)
+@given(lines=st.lists(LINES, max_size=6))
+@example(lines=[b"\\256.example", b"\\999.example", "\x85.example".encode()])
+def test_no_line_stops_the_run(nsd, lines):
+    stdin = b"one.example\n" + b"".join(line + b"\n" for line in lines) + b"implicit.example\n"
+    result = run_inprocess("mxlookup", ["--server", nsd.spec, "--timeout", "0.5"], stdin)
+    named = result.errors[:-1]
+    assert all(re.fullmatch(r"mxlookup: stdin:\d+: .+", error) for error in named), named
+    assert result.status == (1 if named else 0)
+    assert summary(result)["bad"] == len(named)
+    written = [line[2] for line in fields(result)]
+    assert written[0] == "one.example" and written[-1] == "implicit.example"
 
 
 def test_an_empty_input_is_fine(nsd):
@@ -351,7 +420,8 @@ def test_output_keeps_input_order_while_lookups_finish_in_any_order(nsd):
     written = [line[2] for line in fields(result)]
     expected = []
     for domain in domains:
-        expected += [domain] * {"bigaddr.example": len(MANY_A), "chain.example": 4}.get(domain, 1)
+        expected += [domain] * {"bigaddr.example": mailroute.MAX_ADDRESSES,
+                                "chain.example": 4}.get(domain, 1)
     assert written == expected
 
 
@@ -364,15 +434,15 @@ def test_as_a_real_process_in_a_pipe_judged_by_awk(nsd):
             "'NF != 4 || $4 !~ /^[0-9]+$/ || $1 !~ /^[0-9.]+$/ { bad++ } "
             "END { print NR, bad + 0 }'", domains.encode())
         assert result.status == 0, result
-        assert result.stdout == f"{4 + 1 + 1 + 1 + len(MANY_A)} 0\n".encode()
+        assert result.stdout == f"{4 + 1 + 1 + 1 + mailroute.MAX_ADDRESSES} 0\n".encode()
         assert summary(result)["domains"] == 5
 
 
 def test_a_closed_pipe_is_quiet(nsd):
-    stdin = b"bigaddr.example\n" * 300  # 36000 lines with --all, more than a pipe holds
+    stdin = b"prefs.example\n" * 3000  # 12000 lines with --all, more than a pipe holds
     result = pipeline(f"mxlookup --server {nsd.spec} --all | head -1", stdin)
     assert result.status == 141, result
-    assert result.stdout == f"{MANY_A[0]}\tmany.example\tbigaddr.example\t10\n".encode()
+    assert result.stdout == b"192.0.2.1\tmx1.example\tprefs.example\t10\n"
     assert result.stderr == b""
 
 

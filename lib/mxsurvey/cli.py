@@ -24,6 +24,7 @@ import contextlib
 import io
 import math
 import re
+import resource
 import signal
 import sys
 import threading
@@ -81,6 +82,31 @@ def int_option(args, name, minimum=0, maximum=None):
 
 def float_option(args, name, minimum=0.0):
     return _number_option(args, name, float, minimum, "a number")
+
+
+# Open files kept for other things than a program's sockets: the standard
+# streams, an input file, the event loop's own, and some room to spare.
+RESERVED_FILES = 32
+
+
+def fit_concurrency(ctx, wanted):
+    """The concurrency, one socket each, as open files allow: raise the soft
+    limit up to the hard one if need be, and lower the concurrency (saying
+    so) if even that is too few."""
+    needed = wanted + RESERVED_FILES
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft == resource.RLIM_INFINITY or soft >= needed:
+        return wanted
+    raised = needed if hard == resource.RLIM_INFINITY else min(needed, hard)
+    with contextlib.suppress(ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_NOFILE, (raised, hard))
+        soft = raised
+    if soft >= needed:
+        return wanted
+    allowed = max(1, soft - RESERVED_FILES)
+    ctx.say(f"warning: --concurrency lowered to {allowed}: "
+            f"only {soft} open files allowed (ulimit -n)")
+    return allowed
 
 
 def _number_option(args, name, kind, minimum, what, maximum=None):

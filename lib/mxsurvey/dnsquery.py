@@ -1,32 +1,39 @@
 """A query engine for many DNS questions at once.
 
-Queries go out over a few long-lived UDP sockets, thousands in flight, each
-matched to its response by (socket, id, question) and by the server it came
-from; ids are random.  An unanswered query is sent again after `timeout`
-seconds, to the next server in turn, `retries` times; then it fails with
+Each query is sent from a UDP socket of its own, on a port the kernel picks
+at random, with a random id: an answer forged by someone who cannot see the
+query must guess both, 31 bits or so, as RFC 5452 asks of resolvers, where
+one socket for every query would leave the 16 bits of the id.  An answer
+counts only on its query's socket, with its id and question, from a server
+asked.  At most `limit` queries await an answer at once, whatever the
+questions; a query beyond that waits its turn.  The sockets are watched by
+a selector of the engine's own, which the event loop watches in turn: that
+costs half of what registering each socket with the loop would.
+
+An unanswered query is sent again after `timeout` seconds, to the next
+server in turn, `retries` times, from the same socket with the same id, so
+that a late answer to an earlier try still counts; then it fails with
 Timeout.  A truncated response (TC) is asked again over TCP.
 
 The timeout is the same for every query, so deadlines fall due in the order
 they were set: they wait in a queue served by one loop timer, and an answered
 query's deadline is dropped when it comes up rather than searched for.  A
-deadline names its query by numbers only (channel, id, the serial number of
-the sending), so an answered query is freed at once; and a tuple of numbers
-is one object fewer for the garbage collector to follow.
+deadline names its sending by a serial number only, so an answered query is
+freed at once; and a tuple of numbers is one object fewer for the garbage
+collector to follow.
 """
 
 import asyncio
 import collections
 import ipaddress
 import secrets
+import selectors
 import socket
 import struct
 
 from . import dnswire
 
 UDP_PORT = 53
-SOCKETS_PER_FAMILY = 4
-MAX_PENDING_PER_SOCKET = 16384  # of 65536 ids: random ids stay cheap to draw
-RECEIVE_BUFFER = 1 << 22
 MAX_RESPONSE = 65535
 _TCP_LENGTH = struct.Struct("!H")
 
@@ -53,131 +60,121 @@ class Server:
 
 
 class _Query:
-    __slots__ = ("qname", "qtype", "wire", "future", "attempt", "serial", "channel", "id")
-
-
-class _Channel:
-    """One UDP socket and the queries waiting for an answer on it."""
-
-    def __init__(self, family, number):
-        self.family = family
-        self.number = number
-        self.socket = socket.socket(family, socket.SOCK_DGRAM)
-        self.socket.setblocking(False)
-        self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, RECEIVE_BUFFER)
-        self.socket.bind(("::" if family == socket.AF_INET6 else "0.0.0.0", 0))
-        self.pending = {}
+    __slots__ = ("qname", "qtype", "wire", "future", "attempt", "serial", "socket", "id")
 
 
 class Resolver:
-    """Ask `servers` (a list of Server) questions; use inside a running loop."""
+    """Ask `servers` (a list of Server) questions, at most `limit` at once;
+    use inside a running loop."""
 
-    def __init__(self, servers, timeout, retries):
+    def __init__(self, servers, timeout, retries, limit):
         self.servers = list(servers)
         self.timeout = timeout
         self.retries = retries
+        self._room = asyncio.Semaphore(limit)
         self._known = {server.address for server in self.servers}
-        self._channels = {}  # family -> [_Channel]
-        self._numbered = []  # every _Channel, by its number
-        self._turn = 0
+        self._sent = {}  # the serial number of a query's latest sending -> the query
         self._serial = 0
-        self._deadlines = collections.deque()  # (when, channel number, id, serial)
+        self._deadlines = collections.deque()  # (when, serial)
         self._timer = None
         self._loop = None
         self._tcp_tasks = set()
+        self._selector = selectors.DefaultSelector()  # the sockets awaiting answers
 
     def close(self):
-        for channel in self._numbered:
-            self._loop.remove_reader(channel.socket.fileno())
-            channel.socket.close()
-            for query in channel.pending.values():
-                query.future.cancel()
-        self._channels.clear()
-        self._numbered.clear()
+        for query in list(self._sent.values()):
+            self._close_socket(query)
+            query.future.cancel()
+        self._sent.clear()
+        if self._loop:
+            self._loop.remove_reader(self._selector.fileno())
+        self._selector.close()
         for task in list(self._tcp_tasks):
             task.cancel()
         if self._timer:
             self._timer.cancel()
 
-    def query(self, qname, qtype):
-        """A future for the dnswire.Response to (qname, qtype); it fails
-        with Timeout when no answer comes."""
-        return self._start(qname, qtype).future
+    async def query(self, qname, qtype):
+        """The dnswire.Response to (qname, qtype); raises Timeout when no
+        answer comes."""
+        async with self._room:
+            query = self._start(qname, qtype)
+            try:
+                return await query.future
+            finally:
+                self._forget(query)
 
     # UDP -----------------------------------------------------------------
 
     def _start(self, qname, qtype):
         if self._loop is None:
             self._loop = asyncio.get_running_loop()
+            self._loop.add_reader(self._selector.fileno(), self._ready)
         query = _Query()
         query.qname = qname
         query.qtype = qtype
         query.future = self._loop.create_future()
         query.attempt = 0
-        self._register(query, self._channel_with_room(self.servers[0].family))
+        query.serial = 0
+        query.socket = None
         self._send(query)
         return query
 
-    def _register(self, query, channel):
-        """Give the query an id that is free on the channel, and its wire form."""
-        query_id = secrets.randbits(16)
-        while query_id in channel.pending:
-            query_id = secrets.randbits(16)
-        query.id = query_id
-        query.channel = channel
-        query.wire = dnswire.query(query_id, query.qname, query.qtype)
-        channel.pending[query_id] = query
+    def _open_socket(self, query, family):
+        """A new socket for the query, on a port of the kernel's choosing
+        (random on Linux, as on the BSDs), and a new random id."""
+        self._close_socket(query)
+        new = socket.socket(family, socket.SOCK_DGRAM)
+        new.setblocking(False)
+        self._selector.register(new, selectors.EVENT_READ, query)
+        query.socket = new
+        query.id = secrets.randbits(16)
+        query.wire = dnswire.query(query.id, query.qname, query.qtype)
 
-    def _channel_with_room(self, family):
-        channels = self._channels.get(family)
-        if channels is None:
-            channels = self._channels[family] = [
-                self._open_channel(family) for _ in range(SOCKETS_PER_FAMILY)]
-        self._turn += 1
-        for offset in range(len(channels)):
-            channel = channels[(self._turn + offset) % len(channels)]
-            if len(channel.pending) < MAX_PENDING_PER_SOCKET:
-                return channel
-        channel = self._open_channel(family)
-        channels.append(channel)
-        return channel
+    def _close_socket(self, query):
+        if query.socket is not None:
+            self._selector.unregister(query.socket)
+            query.socket.close()
+            query.socket = None
 
-    def _open_channel(self, family):
-        channel = _Channel(family, len(self._numbered))
-        self._numbered.append(channel)
-        self._loop.add_reader(channel.socket.fileno(), self._receive, channel)
-        return channel
+    def _forget(self, query):
+        """Nothing more is awaited for the query: free its socket and drop
+        its deadline's entry."""
+        self._close_socket(query)
+        self._sent.pop(query.serial, None)
 
     def _send(self, query):
         """Send the query's current attempt, to the next server in turn."""
         server = self.servers[query.attempt % len(self.servers)]
-        if server.family != query.channel.family:
-            del query.channel.pending[query.id]
-            self._register(query, self._channel_with_room(server.family))
         try:
-            query.channel.socket.sendto(query.wire, server.address)
+            if query.socket is None or query.socket.family != server.family:
+                self._open_socket(query, server.family)
+            query.socket.sendto(query.wire, server.address)
         except OSError:
-            pass  # a full buffer or an unreachable server: the timeout retries it
+            pass  # no socket to be had, a full buffer, an unreachable server: retried later
+        self._sent.pop(query.serial, None)
         self._serial += 1
         query.serial = self._serial
-        self._deadlines.append(
-            (self._loop.time() + self.timeout, query.channel.number, query.id, query.serial))
+        self._sent[query.serial] = query
+        self._deadlines.append((self._loop.time() + self.timeout, query.serial))
         if self._timer is None:
             self._timer = self._loop.call_at(self._deadlines[0][0], self._expire)
 
-    def _receive(self, channel):
-        """Read every datagram waiting on the socket."""
-        receive = channel.socket.recvfrom
-        pending = channel.pending
+    def _ready(self):
+        for key, _ in self._selector.select(0):
+            if key.data.socket is key.fileobj:  # not closed by an earlier answer here
+                self._receive(key.data)
+
+    def _receive(self, query):
+        """Read the datagrams waiting on the query's socket, up to its answer."""
+        receive = query.socket.recvfrom
         while True:
             try:
                 wire, source = receive(MAX_RESPONSE)
             except OSError:  # nothing more to read now (EAGAIN), or an error to ignore
                 return
-            if len(wire) < 2 or source[:2] not in self._known:
-                continue
-            query = pending.get(dnswire.response_id(wire))
-            if query is None:
+            if (len(wire) < 2 or source[:2] not in self._known
+                    or dnswire.response_id(wire) != query.id):
                 continue
             try:
                 response = dnswire.read_response(wire, query.qname, query.qtype)
@@ -185,37 +182,35 @@ class Resolver:
                 continue  # as if lost: perhaps the next try reads better
             if response is None:
                 continue
-            del pending[query.id]
+            self._forget(query)
             if query.future.done():  # its asker was cancelled
-                continue
+                return
             if response.truncated:
                 self._retry_over_tcp(query)
             else:
                 query.future.set_result(response)
+            return
 
     def _expire(self):
         self._timer = None
         now = self._loop.time()
         deadlines = self._deadlines
         while deadlines and deadlines[0][0] <= now:
-            _, number, query_id, serial = deadlines.popleft()
-            pending = self._numbered[number].pending
-            query = pending.get(query_id)
-            if query is None or query.serial != serial:
+            query = self._sent.pop(deadlines.popleft()[1], None)
+            if query is None:
                 continue  # answered, or sent again since
             if query.future.done():  # its asker was cancelled
-                del pending[query_id]
+                self._close_socket(query)
             elif query.attempt < self.retries:
                 query.attempt += 1
                 self._send(query)
             else:
-                del pending[query_id]
+                self._close_socket(query)
                 query.future.set_exception(Timeout())
         if deadlines and self._timer is None:
             self._timer = self._loop.call_at(deadlines[0][0], self._expire)
 
     # TCP -----------------------------------------------------------------
-
     def _retry_over_tcp(self, query):
         task = self._loop.create_task(self._query_tcp(query.wire, query.qname, query.qtype))
         self._tcp_tasks.add(task)

@@ -40,7 +40,7 @@ Options:
   -6, --ipv6                Look up IPv6 addresses (AAAA) too.
   -s, --server ADDR[:PORT]  Ask this name server instead of those in /etc/resolv.conf (repeatable,
                             or comma-separated; IPv6 as [::1]:53).
-  -c, --concurrency N       Domains in flight at most [default: 500].
+  -c, --concurrency N       Queries (and domains) in flight at most [default: 500].
   -t, --timeout SECONDS     Wait this long for each answer before retrying [default: 2].
   -r, --retries N           Retries of an unanswered query [default: 2].
   -f, --failed FILE         Write DOMAIN<TAB>REASON for every domain without an address to FILE.
@@ -53,6 +53,13 @@ Options:
 READ_AHEAD = 10  # domains read ahead of the oldest unwritten one, per one in flight
 
 _CONTROL = re.compile(rb"[\x00-\x1f\x7f]")
+# In an internationalised name: the C1 controls, and any Unicode space
+# (IDNA would make U+00A0 a plain space, and reject U+0085 as too long).
+_UNICODE_CONTROL = re.compile("[\x80-\x9f]")
+_UNICODE_SPACE = re.compile(r"\s")
+# \DDD, \C, or a backslash with nothing after it; dnspython takes any
+# character that str.isdigit() calls a digit to begin a \DDD
+_ESCAPE = re.compile(r"\\(?:(\d{1,3})|(.)|$)", re.DOTALL)
 # Names of letters, digits, hyphens and underscores, the usual case, are
 # folded and encoded here; dnspython reads the rest (escapes, IDNA, errors).
 _PLAIN_NAME = re.compile(rb"(?:[A-Za-z0-9_-]{1,63}\.)*[A-Za-z0-9_-]{1,63}\.?")
@@ -78,6 +85,7 @@ def body(args, ctx):
     retries = cli.int_option(args, "--retries", minimum=0)
     servers = parse_servers(args["--server"]) if args["--server"] else system_servers()
     shown = progress.for_run(ctx, args, args["FILE"])
+    concurrency = cli.fit_concurrency(ctx, concurrency)  # a socket for each query
     failed = None
     if args["--failed"]:
         path = args["--failed"]
@@ -124,11 +132,23 @@ def parse_domain(line):
         text = line.rstrip(b".").lower()
         wire = b"".join(bytes((len(label),)) + label for label in text.split(b".")) + b"\0"
         return wire, text.decode("ascii")
+    if not text.isascii():
+        if _UNICODE_CONTROL.search(text):
+            raise BadName("control character in name")
+        if _UNICODE_SPACE.search(text):
+            raise BadName("space in name")
+    if "\\" in text:
+        _check_escapes(text)
     try:
         name = dns.name.from_text(text) if text.isascii() else dns.name.from_unicode(text)
     except dns.name.EmptyLabel:
         raise BadName("empty label") from None
-    except dns.name.LabelTooLong:
+    except dns.name.LabelTooLong as error:
+        # dnspython raises this for any label IDNA cannot encode, the
+        # UnicodeError that says why in its context.
+        why = error.__context__
+        if isinstance(why, UnicodeError) and "too long" not in str(why):
+            raise BadName(f"not a valid internationalised name: {why}") from None
         raise BadName("label longer than 63 bytes") from None
     except dns.name.NameTooLong:
         raise BadName("name longer than 253 characters") from None
@@ -138,6 +158,20 @@ def parse_domain(line):
         raise BadName("empty name")
     name = name.canonicalize()
     return name.to_wire(), name.to_text(omit_final_dot=True)
+
+
+def _check_escapes(text):
+    """Name a bad escape: dnspython would fail on \\256 with an error of no
+    kind of its own."""
+    for match in _ESCAPE.finditer(text):
+        escape = match.group()
+        digits, escaped = match.groups(default="")
+        if escape == "\\":
+            raise BadName("backslash at the end of the name")
+        if escaped.isdigit() or digits and not (len(digits) == 3 and digits.isascii()):
+            raise BadName(f"bad escape {escape}: \\DDD takes three digits, 0 to 9")
+        if digits and int(digits) > 255:
+            raise BadName(f"bad escape {escape}: \\DDD is a byte, at most \\255")
 
 
 def _is_address(text):
@@ -202,16 +236,17 @@ class Survey:
     def __init__(self, ctx, servers, timeout, retries, concurrency, every, ipv6, failed,
                  progress):
         self.ctx = ctx
-        self.resolver = dnsquery.Resolver(servers, timeout, retries)
+        self.resolver = dnsquery.Resolver(servers, timeout, retries, concurrency)
         self.router = mailroute.Router(self.resolver, ipv6)
         self.concurrency = concurrency
         self.read_ahead = concurrency * READ_AHEAD
         self.every = every
         self.out = cli.StreamWriter(ctx.stdout)
         self.failed = cli.StreamWriter(failed) if failed else None
-        self.counts = collections.Counter()
+        self.counts = collections.Counter()  # domains by status, and bad names
+        self.cuts = collections.Counter()  # domains, exchangers, addresses left out
         self.seen_addresses = set()
-        self.slots = collections.deque()  # (domain text, task), in input order
+        self.slots = collections.deque()  # (source, lineno, domain text, task), in input order
         self.in_flight = 0
         self.changed = asyncio.Event()  # a domain finished
         self.error = None  # raised in the main task: a failed write, or a bug
@@ -233,11 +268,13 @@ class Survey:
                     self.progress.add()
                     continue
                 if domain:
-                    await self._add(*domain)
+                    await self._add(source, lineno, *domain)
                 else:  # blank or a comment
                     self.progress.add()
             while self.slots:
                 await self._wait_for_change()
+            if self.error:  # from the last domains, after the last wait
+                raise self.error
             self._flush()
         except (BrokenPipeError, cli.WriteError):  # said by cli.run, or quiet
             output_failed = True
@@ -249,7 +286,7 @@ class Survey:
             if not quiet and not output_failed:
                 self.ctx.say(self._summary(time.monotonic() - started))
 
-    async def _add(self, wire, text):
+    async def _add(self, source, lineno, wire, text):
         if self.error:
             raise self.error
         while self.in_flight >= self.concurrency or len(self.slots) >= self.read_ahead:
@@ -257,7 +294,7 @@ class Survey:
         self.in_flight += 1
         task = asyncio.get_running_loop().create_task(self.router.route(wire))
         task.add_done_callback(self._finished)
-        self.slots.append((text, task))
+        self.slots.append((source, lineno, text, task))
 
     async def _wait_for_change(self):
         self.changed.clear()
@@ -270,16 +307,18 @@ class Survey:
             return
         self.in_flight -= 1
         slots = self.slots
-        while slots and slots[0][1].done():
+        while slots and slots[0][-1].done():
             self._write(*slots.popleft())
         self.changed.set()
 
-    def _write(self, text, task):
+    def _write(self, source, lineno, text, task):
         """Write a finished domain's lines; keep any error for the main task."""
         try:
             outcome = task.result()
             self.counts[outcome.status] += 1
             self.progress.add()
+            if outcome.exchangers_cut or outcome.addresses_cut:
+                self._tell_cut(source, lineno, text, outcome)
             for line in self._lines(text, outcome):
                 self.out.write(line)
             if self.failed and outcome.status in mailroute.FAILURES:
@@ -288,6 +327,16 @@ class Survey:
             pass
         except Exception as error:
             self.error = self.error or error
+
+    def _tell_cut(self, source, lineno, text, outcome):
+        self.cuts["domains"] += 1
+        self.cuts["exchangers"] += outcome.exchangers_cut
+        self.cuts["addresses"] += outcome.addresses_cut
+        self.ctx.say(
+            f"{source}:{lineno}: {text}: {outcome.exchangers_cut} exchangers and"
+            f" {outcome.addresses_cut} addresses left out, over the limits of"
+            f" {mailroute.MAX_EXCHANGERS} exchangers a domain and"
+            f" {mailroute.MAX_ADDRESSES} addresses of a family an exchanger")
 
     def _lines(self, text, outcome):
         seen = self.seen_addresses
@@ -308,9 +357,9 @@ class Survey:
     def _close(self):
         """Stop what is in flight and write every finished domain, in order."""
         self.closed = True
-        for text, task in self.slots:
+        for source, lineno, text, task in self.slots:
             if task.done():
-                self._write(text, task)
+                self._write(source, lineno, text, task)
             else:
                 task.cancel()
         self.slots.clear()
@@ -318,7 +367,7 @@ class Survey:
             self._flush()
 
     def _summary(self, seconds):
-        counts = self.counts
+        counts, cuts = self.counts, self.cuts
         found = counts[mailroute.FOUND] + counts[mailroute.IMPLICIT]
         return (
             f"{sum(counts.values())} domains: {found} found"
@@ -326,4 +375,6 @@ class Survey:
             f" {counts[mailroute.NULLMX]} null MX, {counts[mailroute.NXDOMAIN]} nxdomain,"
             f" {counts[mailroute.NOADDRESS]} no address, {counts[mailroute.SERVFAIL]} servfail,"
             f" {counts[mailroute.TIMEOUT]} timeout, {counts['bad']} bad name;"
-            f" {len(self.seen_addresses)} addresses; {seconds:.1f} s")
+            f" {len(self.seen_addresses)} addresses; {cuts['domains']} domains cut"
+            f" ({cuts['exchangers']} exchangers, {cuts['addresses']} addresses left out);"
+            f" {seconds:.1f} s")

@@ -13,7 +13,20 @@ their addresses, found the way RFC 5321 section 5.1 tells a sender to.
 
 Every exchanger's addresses are looked up once per run and shared; those
 an MX answer carries for exchangers within the domain itself are taken from
-it (see Router._take_glue).  A domain's outcome is one of the statuses below; the failed ones are the
+it (see Router._take_glue).
+
+One domain's name servers may answer with thousands of exchangers of
+thousands of addresses each, which a survey need not follow: a sender tries
+a few (Postfix at most smtp_mx_address_limit = 5 addresses, Exim
+hosts_max_try = 5), and the largest MX sets of real domains hold about a
+dozen.  So a domain's MAX_EXCHANGERS most preferred exchangers (ties by
+their names' text) are looked up and the rest left out, and an exchanger
+keeps the MAX_ADDRESSES numerically lowest addresses of each family: the
+limits stand well above what real domains publish, and a domain yields
+32 x 32 addresses at most (twice that with IPv6).  The Outcome counts what
+was left out.
+
+A domain's outcome is one of the statuses below; the failed ones are the
 reasons mxlookup writes for domains without an address.  A server that
 refuses the question (REFUSED), cannot answer it (SERVFAIL, any other error),
 sends a referral instead of an answer, or leads into a CNAME loop counts as
@@ -37,25 +50,31 @@ FAILURES = (NULLMX, NXDOMAIN, NOADDRESS, SERVFAIL, TIMEOUT)
 
 _NODATA = "nodata"  # the name exists, without records of the type asked for
 MAX_CHAIN = 16  # names in a CNAME chain, the first included
+MAX_EXCHANGERS = 32  # looked up for one domain, the most preferred
+MAX_ADDRESSES = 32  # of each family kept for one exchanger
 _NULL_MX = [(0, dnswire.ROOT)]
 
 
 class Outcome:
     """A domain's status and routes: (exchanger text, preference, addresses)
-    in preference order, for the exchangers that have addresses."""
+    in preference order, for the exchangers that have addresses; and how
+    many exchangers and addresses were left out, over the limits."""
 
-    __slots__ = ("status", "routes")
+    __slots__ = ("status", "routes", "exchangers_cut", "addresses_cut")
 
-    def __init__(self, status, routes=()):
+    def __init__(self, status, routes=(), exchangers_cut=0, addresses_cut=0):
         self.status = status
         self.routes = routes
+        self.exchangers_cut = exchangers_cut
+        self.addresses_cut = addresses_cut
 
 
-# An exchanger is a plain tuple, (text, addresses, failure): its name's
+# An exchanger is a plain tuple, (text, addresses, failure, cut): its name's
 # presentation text, its addresses (IPv4 first, each family in numeric
-# order) as a tuple and, without addresses, why.  A run keeps one for every
-# exchanger it meets, and the garbage collector stops tracking tuples of
-# strings, so they do not slow down every collection as objects would.
+# order) as a tuple, without addresses why, and how many addresses were
+# left out over MAX_ADDRESSES.  A run keeps one for every exchanger it
+# meets, and the garbage collector stops tracking tuples of strings and
+# numbers, so they do not slow down every collection as objects would.
 
 
 class Router:
@@ -68,9 +87,9 @@ class Router:
         """The Outcome for a domain (a lower-case wire-form name)."""
         answer = await self._answer(domain, dnswire.MX)
         if answer.status == _NODATA:
-            text, addresses, failure = await self._host(domain)
+            text, addresses, failure, cut = await self._host(domain)
             if addresses:
-                return Outcome(IMPLICIT, [(text, 0, addresses)])
+                return Outcome(IMPLICIT, [(text, 0, addresses)], 0, cut)
             return Outcome(failure)
         if answer.status != FOUND:
             return Outcome(answer.status)
@@ -80,15 +99,22 @@ class Router:
         for preference, name in answer.values:
             if name != dnswire.ROOT and preference < preferences.get(name, 65536):
                 preferences[name] = preference
+        exchangers_cut = max(0, len(preferences) - MAX_EXCHANGERS)
+        if exchangers_cut:
+            preferences = dict(sorted(
+                preferences.items(),
+                key=lambda item: (item[1], dnswire.name_text(item[0])))[:MAX_EXCHANGERS])
         self._take_glue(answer, preferences)
         hosts = await self._hosts_of(preferences)
         routes = sorted((preference, text, addresses)
-                        for preference, (text, addresses, _) in zip(preferences.values(), hosts)
+                        for preference, (text, addresses, _, _) in zip(preferences.values(), hosts)
                         if addresses)
+        addresses_cut = sum(cut for _, _, _, cut in hosts)
         if routes:
             return Outcome(FOUND, [(text, preference, addresses)
-                                   for preference, text, addresses in routes])
-        return Outcome(_worst(failure for _, _, failure in hosts))
+                                   for preference, text, addresses in routes],
+                           exchangers_cut, addresses_cut)
+        return Outcome(_worst(failure for _, _, failure, _ in hosts), (), exchangers_cut)
 
     async def _hosts_of(self, names):
         """The exchangers for names, those not yet known looked up at once."""
@@ -201,9 +227,13 @@ _NO_ANSWER = _Answer(_NODATA)  # AAAA, when not asked for
 
 
 def _exchanger(name, ipv4, ipv6, failure):
-    """An exchanger with its IPv4 addresses, then IPv6, each in numeric order."""
-    addresses = tuple(sorted(set(ipv4), key=_ipv4_key) + sorted(set(ipv6), key=_ipv6_key))
-    return dnswire.name_text(name), addresses, None if addresses else failure
+    """An exchanger with its IPv4 addresses, then IPv6, each in numeric
+    order and cut to MAX_ADDRESSES."""
+    ipv4 = sorted(set(ipv4), key=_ipv4_key)
+    ipv6 = sorted(set(ipv6), key=_ipv6_key)
+    addresses = tuple(ipv4[:MAX_ADDRESSES] + ipv6[:MAX_ADDRESSES])
+    cut = len(ipv4) + len(ipv6) - len(addresses)
+    return dnswire.name_text(name), addresses, None if addresses else failure, cut
 
 
 def _ipv4_key(address):

@@ -18,7 +18,6 @@ import hashlib
 import ipaddress
 import os
 import re
-import resource
 import socket
 import time
 
@@ -78,10 +77,6 @@ Options:
 # A wait of no time at all would make every probe a timeout.
 SHORTEST_WAIT = 0.001
 
-# Open files kept for other things than connections: the standard streams,
-# an input file, the event loop's own, and some room to spare.
-RESERVED_FILES = 32
-
 
 def main(argv=None, stdin=None, stdout=None, stderr=None):
     return cli.run(NAME, USAGE, body, argv, stdin, stdout, stderr)
@@ -107,7 +102,7 @@ def body(args, ctx):
     for path in args["--skip"]:
         finished |= load_finished(ctx, path)
     shown = progress.for_run(ctx, args, args["FILE"])
-    concurrency = fit_concurrency(ctx, concurrency)
+    concurrency = cli.fit_concurrency(ctx, concurrency)
     survey = Survey(ctx, port, limits, concurrency, rate, excluded, finished, shard, shown,
                     quiet=args["--quiet"], dialogue=dialogue, source=source)
     cli.run_async(survey.run(args["FILE"]))
@@ -276,26 +271,6 @@ def _drop_cut_line(ctx, path, whole):
                 "is probed again")
     else:
         ctx.say(f"warning: {path}: its last line was cut short: its address is probed again")
-
-
-def fit_concurrency(ctx, wanted):
-    """As many exchanges as open files allow: raise the soft limit up to the
-    hard one if need be, and lower the concurrency (saying so) if even that
-    is too few."""
-    needed = wanted + RESERVED_FILES
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    if soft == resource.RLIM_INFINITY or soft >= needed:
-        return wanted
-    raised = needed if hard == resource.RLIM_INFINITY else min(needed, hard)
-    with contextlib.suppress(ValueError, OSError):
-        resource.setrlimit(resource.RLIMIT_NOFILE, (raised, hard))
-        soft = raised
-    if soft >= needed:
-        return wanted
-    allowed = max(1, soft - RESERVED_FILES)
-    ctx.say(f"warning: --concurrency lowered to {allowed}: "
-            f"only {soft} open files allowed (ulimit -n)")
-    return allowed
 
 
 # Input ---------------------------------------------------------------------
