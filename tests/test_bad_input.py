@@ -223,12 +223,30 @@ class Voice:
 
 
 PROBE_LINE = st.tuples(
-    st.sampled_from([b"127.0.0.1", b"", b"::1", b"x\x00"]),
+    st.one_of(st.sampled_from([b"127.0.0.1", b"", b"::1", b"x\x00", b"127.0.0.01", b"::FFFF:7f00:1",
+                               b"127.0.0.1\x1b", b"2001:db8:0::1", b"sendmail"]),
+              ADDRESS_LIKE),
     st.sampled_from([s.encode() for s in record.STATUSES] + [b"maybe", b"OK", b""]),
     st.one_of(st.binary(max_size=80).map(record.escape), LINE_BYTES,
               st.sampled_from([b"\\", b"\\x", b"\\xg0", b"\\[", b"\\[cut", b"\\[Cut]", b"\\q"])),
-    st.lists(LINE_BYTES, max_size=2),
+    st.lists(st.one_of(LINE_BYTES, NAME_LIKE), max_size=2),
 ).map(lambda parts: b"\t".join(parts[:3] + tuple(parts[3])).replace(b"\n", b""))
+
+
+def written_by_smtpprobe(line):
+    """Whether smtpprobe could have written `line`: judged by the ipaddress
+    module and the fields' bytes, not by record's own syntax."""
+    fields = line.split(b"\t")
+    if len(fields) < 3 or fields[1].decode("latin-1") not in record.STATUSES:
+        return False
+    try:
+        address = ipaddress.ip_address(fields[0].decode("ascii"))
+        record.unescape(fields[2])
+    except (ValueError, record.BadEscape):
+        return False
+    mapped = address.version == 6 and address.ipv4_mapped
+    return (str(address).encode() == fields[0] and not mapped
+            and all(re.fullmatch(rb"[\x20-\x7e]*", field) for field in fields[3:]))
 
 
 @FUZZ
@@ -245,10 +263,10 @@ def test_each_smtpprobe_line_is_labelled_or_named(labeller, lines):
     assert len(labelled) + len(named) == len(lines)
     kept = [line for lineno, line in enumerate(lines, 1) if lineno not in named]
     assert [out.split(b"\t", 1)[1] for out in labelled] == kept
-    for line in kept:
-        fields = line.split(b"\t")
-        assert fields[1].decode() in record.STATUSES
-        record.unescape(fields[2])
+    assert [written_by_smtpprobe(line) for line in lines] == [
+        lineno not in named for lineno in range(1, len(lines) + 1)]
+    for _, message in voice.bad:
+        assert printable(message.replace(" ", "_")), message
 
 
 def test_a_truncated_last_line_is_labelled_or_named():

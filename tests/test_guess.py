@@ -147,6 +147,49 @@ def test_bad_input_lines_are_named_and_skipped_and_the_rest_labelled():
     ]
 
 
+def test_every_field_of_a_line_is_checked_not_only_the_transcript():
+    lines = [probe(b"ok", QMAIL, b"mx\x1b]0;owned\x07", b"example.net"),
+             b"192.0.2.7\x1b[2J\tok\t" + QMAIL,
+             b"sendmail\tok\t" + QMAIL,
+             b"2001:DB8::7\ttimeout\t",
+             b"192.000.002.007\ttimeout\t",
+             probe(b"ok", QMAIL, b"mx", b"10\r"),
+             probe(b"refused", b"", b"\x00"),
+             probe(b"ok", QMAIL, b"\xff"),
+             b"2001:db8::7\tok\t" + QMAIL + b"\tmx\\032.example.net",
+             probe(b"refused")]
+    done = run_inprocess("mtaguess", [], feed(*lines))
+    assert done.status == 1
+    assert done.lines == [b"qmail\t" + lines[-2], b"connection refused\t" + lines[-1]]
+    assert done.errors == [
+        "mtaguess: stdin:1: field 4: raw control byte 0x1b at byte 3",
+        "mtaguess: stdin:2: address '192.0.2.7\\x1b[2J' is not one as smtpprobe writes it",
+        "mtaguess: stdin:3: address 'sendmail' is not one as smtpprobe writes it",
+        "mtaguess: stdin:4: address '2001:DB8::7' is not one as smtpprobe writes it",
+        "mtaguess: stdin:5: address '192.000.002.007' is not one as smtpprobe writes it",
+        "mtaguess: stdin:6: field 5: raw control byte 0x0d at byte 3",
+        "mtaguess: stdin:7: field 4: raw control byte 0x00 at byte 1",
+        "mtaguess: stdin:8: field 4: raw byte 0xff at byte 1",
+    ]
+
+
+@pytest.mark.timeout(60)
+def test_every_line_smtpprobe_writes_is_taken_by_mtaguess():
+    # Addresses on smtpprobe's built-in blocklist, in the spellings it reads,
+    # and other fields with bytes of every kind: nothing is probed, and each
+    # address comes out once, `excluded`, as smtpprobe writes it.
+    spellings = [b"192.0.2.1", b"2001:DB8::1", b"2001:0db8:0000:0000:0000:0000:0000:0002",
+                 b"::ffff:192.0.2.3", b"2001:db8:0:0:1:0:0:1", b"127.0.0.1", b"0:0::1"]
+    others = [b"\tmx\x1b[2J\x00\xff.example\r", b"\t\t\x7f\\x\t", b"", b"\tmx\\.a\t10"]
+    lines = [address + others[n % len(others)] for n, address in enumerate(spellings)]
+    done = pipeline("smtpprobe --quiet | mtaguess", feed(*lines))
+    assert (done.status, done.stderr) == (0, b"")
+    assert sorted(line.split(b"\t")[1] for line in done.lines) == sorted([
+        b"192.0.2.1", b"2001:db8::1", b"2001:db8::2", b"192.0.2.3", b"2001:db8::1:0:0:1",
+        b"127.0.0.1", b"::1"])
+    assert {tuple(line.split(b"\t")[0:4:2]) for line in done.lines} == {(b"excluded", b"excluded")}
+
+
 @pytest.mark.timeout(60)
 def test_a_raw_control_byte_is_named_as_raw_not_as_its_escape():
     done = pipeline(r"printf '127.0.0.1\tok\t220 Sendmail\r\n127.0.0.1\tok\t220 x\\q\n' | mtaguess")

@@ -62,7 +62,7 @@ _CLASSES[b"alnum"] = _CLASSES[b"alpha"] | _CLASSES[b"digit"]
 
 _ALL_BYTES = frozenset(range(256))
 _BARE = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ")
-_NEVER = b"[^\\x00-\\xff]"  # a class no byte is in
+NEVER = b"[^\\x00-\\xff]"  # a class no byte is in
 
 
 def translate(regex, element, anchors=True):
@@ -86,7 +86,7 @@ def text_element(members):
     if len(members) == 1:
         return _literal(next(iter(members)))
     if not members:
-        return _NEVER
+        return NEVER
     runs = []
     for byte in sorted(members):
         if runs and runs[-1][1] == byte - 1:
@@ -106,7 +106,7 @@ def field_element(members):
     choices = ([text_element(single)] if single else []) + [
         b"".join(map(_literal, form)) for form in longer]
     if not choices:
-        return _NEVER
+        return NEVER
     return choices[0] if len(choices) == 1 else b"(?:" + b"|".join(choices) + b")"
 
 
@@ -130,6 +130,11 @@ def field_pattern(field_syntax):
 # is matched), which only one that may end on a space could do.
 _LINE_END = b"".join(map(_literal, record.ESCAPED_LINE_END))
 _FIELD_END = b"(?:\\x09|$)"
+
+
+# A whole line as smtpprobe writes it, from its first byte to its last: one
+# that a match of the other line patterns may be taken for.
+PROBE_LINE = b"^" + record.PROBE_LINE_SYNTAX + b"$"
 
 
 def line_start(status):
