@@ -56,6 +56,16 @@ def test_explain_puts_the_place_of_the_pattern_second():
                           b"not sure\t-\t" + lines[1], b"timed out\t-\t" + lines[2]]
 
 
+def test_explain_escapes_the_name_of_the_pattern_file_as_a_field(tmp_path):
+    path = tmp_path / os.fsdecode(b"tab\there\nnew line\\ \x1b[1m \xff.awk")
+    path.write_bytes(b"/qmail/ qmail\n")
+    done = run_inprocess("mtaguess", ["--explain", "-f", str(path)], feed(probe(b"ok", QMAIL)))
+    assert (done.status, done.stderr) == (0, b"")
+    assert done.lines == [b"qmail\t" + record.escape(os.fsencode(path)) + b":1\t"
+                          + probe(b"ok", QMAIL)]
+    assert record.unescape(done.lines[0].split(b"\t")[1]) == (os.fsencode(path) + b":1", ())
+
+
 def test_pattern_files_are_read_in_order_as_one_list(tmp_path):
     (tmp_path / "mine.awk").write_text("# local additions\n/ESMTP Sendmail/ my sendmail\n")
     (tmp_path / "other.awk").write_text("/Sendmail/ other\n/ready/ ready\n")

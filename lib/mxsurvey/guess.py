@@ -193,7 +193,7 @@ class Labeller:
             status.encode(): [prefix(label)] * width
             for status, label in record.FAILURE_LABELS.items()}
         self.rows[record.OK.encode()] = [
-            prefix(pattern.label, pattern.where.encode("utf-8", "backslashreplace"))
+            prefix(pattern.label, record.escape(pattern.where.encode("utf-8", "surrogateescape")))
             for pattern in matcher.patterns] + [prefix(patterns.NOT_SURE)]
         # The prefix for each index match_line finds first, for a line of
         # the common kind.
