@@ -353,6 +353,44 @@ def test_awk_prints_a_program_that_gawk_runs_to_the_same_labels(tmp_path):
     assert awk.stdout == b"sendmail\nnot sure\nqmail\n"
 
 
+@pytest.mark.parametrize("awk", ["gawk", "mawk"])
+def test_awk_prints_a_program_that_every_awk_runs_to_the_same_labels(tmp_path, awk):
+    # What the awks read each their own way: intervals, a leading operator,
+    # empty alternatives and groups, a repetition of a repetition, \0, \52;
+    # and a slash inside a bracket expression, from a file with CRLF line ends.
+    (tmp_path / "odd.awk").write_bytes(
+        b"/x{2}y/ two x\r\n/a{2,3}b/ a2to3\r\n/*star/ star\r\n/(+plus)/ plus\r\n"
+        b"/|?q/ anything, q or not\r\n")
+    (tmp_path / "more.awk").write_bytes(
+        b"/^(|z)end$/ end\n/(zz)+?c/ c\n/n\\0l/ nul\n/\\52/ asterisk\n/[/]v/ slash\n")
+    texts = [b"xxy", b"x{2}y", b"aaab", b"ab", b"*star", b"+plus", b"zend", b"end", b"c",
+             b"n\0l", b"n", b"*", b"52", b"/v", b"v"]
+    lines = feed(*[probe(b"ok", record.escape(text + b"\r\n")) for text in texts])
+    files = ["-f", tmp_path / "more.awk"]
+    ours = run("mtaguess", files, lines)
+    assert (ours.status, ours.errors) == (0, [])
+    program = run("mtaguess", ["--awk", *files]).stdout
+    (tmp_path / "guess.awk").write_bytes(program)
+    theirs = subprocess.run([awk, "-f", tmp_path / "guess.awk"], input=b"\n".join(texts) + b"\n",
+                            capture_output=True, env=dict(os.environ, LC_ALL="C"))
+    assert (theirs.returncode, theirs.stderr) == (0, b"")
+    assert theirs.stdout.split(b"\n")[:-1] == [line.split(b"\t")[0] for line in ours.lines]
+    assert [line.split(b"\t")[0] for line in ours.lines] == [b"not sure"] * 4 + [
+        b"asterisk", b"not sure", b"end", b"end", b"c", b"nul", b"not sure", b"asterisk",
+        b"not sure", b"slash", b"not sure"]
+    files = ["-f", tmp_path / "odd.awk"] + files
+    ours = run("mtaguess", files, lines)
+    program = run("mtaguess", ["--awk", *files]).stdout
+    (tmp_path / "guess.awk").write_bytes(program)
+    theirs = subprocess.run([awk, "-f", tmp_path / "guess.awk"], input=b"\n".join(texts) + b"\n",
+                            capture_output=True, env=dict(os.environ, LC_ALL="C"))
+    assert (theirs.returncode, theirs.stderr) == (0, b"")
+    anything = b"anything, q or not"
+    assert [line.split(b"\t")[0] for line in ours.lines] == [
+        b"two x", anything, b"a2to3", anything, b"star", b"plus"] + [anything] * 9
+    assert theirs.stdout.split(b"\n")[:-1] == [line.split(b"\t")[0] for line in ours.lines]
+
+
 def test_in_a_pipe_as_a_real_process():
     lines = feed(probe(b"ok", QMAIL), probe(b"refused"), probe(b"ok", SENDMAIL))
     done = pipeline("mtaguess | cut -f1,3", lines)
