@@ -165,6 +165,7 @@ _FIELD_END = b"(?:\\x09|$)"
 # A whole line as smtpprobe writes it, from its first byte to its last: one
 # that a match of the other line patterns may be taken for.
 PROBE_LINE = b"^" + record.PROBE_LINE_SYNTAX + b"$"
+_STATUS_FIELD = b"\\x09(?:%s)\\x09"  # around the statuses, `|`-separated
 
 
 def line_start(status):
@@ -176,12 +177,15 @@ def line_start(status):
 
 
 def common_line(statuses, ok):
-    """RE2 for a smtpprobe line whose transcript has the common form and
-    ends with an escaped line end, or, for a status other than `ok`, is
-    empty."""
+    """RE2 for a line as smtpprobe writes it (PROBE_LINE) whose transcript
+    has the common form and ends with an escaped line end, or, for a status
+    other than `ok`, is empty."""
+    assert (record.ADDRESS, record.STATUS, record.TRANSCRIPT) == (0, 1, 2)
     forms = b"(?:" + _FIELD_FORM + b")*" + _LINE_END
-    return (b"(?:" + b"|".join(line_start(status) for status in statuses) + b")(?:" + forms
-            + b")?" + _FIELD_END + b"|" + line_start(ok) + forms + _FIELD_END)
+    return (b"^" + record.ADDRESS_SYNTAX + b"(?:"
+            + _STATUS_FIELD % b"|".join(b"".join(map(_literal, status)) for status in statuses)
+            + b"(?:" + forms + b")?|" + _STATUS_FIELD % b"".join(map(_literal, ok)) + forms
+            + b")" + record.OTHER_FIELDS_SYNTAX + b"$")
 
 
 def line_pattern(status, regex):

@@ -176,11 +176,11 @@ class Labeller:
     A chunk whose lines are all as smtpprobe writes them goes through as a
     few maps over the whole chunk, with no Python code run per line for
     most lines: each line is matched whole, as it stands (Matcher.match_line),
-    which finds whether it is as smtpprobe writes it and its status, and,
-    for most lines, whose transcript has the common form, its first pattern;
-    the others are split, and their transcript unescaped and joined if it
-    must be.  A chunk with a bad line is done line by line, naming the bad
-    ones (record.probe_line_fault).
+    which finds its status, and for most lines, as smtpprobe writes them with
+    a transcript of the common form, its first pattern; the others, if they
+    are as smtpprobe writes them, are split, and their transcript unescaped
+    and joined if it must be.  A chunk with a bad line is done line by line,
+    naming the bad ones (record.probe_line_fault).
     """
 
     def __init__(self, matcher, explain):
@@ -198,7 +198,7 @@ class Labeller:
         # The prefix for each index match_line finds first, for a line of
         # the common kind.
         self.line_prefixes = [self.rows[status][0] for status in matcher.failures] + \
-            self.rows[record.OK.encode()] + [None, None, None]
+            self.rows[record.OK.encode()] + [None, None]
         self.common_line = matcher.common_line
         self.probe_line = matcher.probe_line
         self.anchored = matcher.anchored
@@ -214,7 +214,7 @@ class Labeller:
         """The labelled lines, as one string, or None if some line is not as
         smtpprobe writes it."""
         found = list(map(self.match_line, lines))
-        if not all(map(operator.contains, found, itertools.repeat(self.probe_line))):
+        if not all(found):  # a line that matches nothing is not as smtpprobe writes it
             return None
         firsts = list(map(min, found))
         common = list(map(operator.contains, found, itertools.repeat(self.common_line)))
@@ -223,6 +223,8 @@ class Labeller:
             rematch = map(operator.or_, map(operator.not_, common),
                           map(self.anchored.__contains__, firsts))
             for position in itertools.compress(range(len(lines)), rematch):
+                if self.probe_line not in found[position]:
+                    return None
                 prefixes[position] = self.field_prefix(lines[position])
         # Joined once per chunk, not concatenated per line.
         return b"".join(itertools.chain.from_iterable(

@@ -188,28 +188,29 @@ class Matcher:
         # them: index k for a line with the k-th status of
         # record.FAILURE_LABELS, then, shifted by as many, the patterns' and
         # `not sure`'s indexes for a line with status ok; then `common_line`
-        # for a line whose transcript can be matched as it stands,
-        # `probe_line` for a line as smtpprobe writes it, which alone may be
-        # taken at its word, and `unsure`, which every line matches (`^`, so
-        # that every regex of the set is anchored at the start).  A line
-        # without `common_line` must be split and matched as a field; so
-        # must one found first by a pattern with an anchor, which is matched
-        # here without it.  Patterns too large to be matched so are left out
-        # (ere.NEVER): every ok line is then split and matched as a field.
+        # for a line as smtpprobe writes it whose transcript can be matched
+        # as it stands, and `probe_line` for any line as smtpprobe writes
+        # it, so that no such line matches nothing.  Every regex of the set
+        # is anchored at the start (`^`), so that matching stops where none
+        # can match any more.  A line without `common_line` must be split
+        # and matched as a field, if it has `probe_line`; so must one found
+        # first by a pattern with an anchor, which is matched here without
+        # it.  Patterns too large to be matched so are left out: every ok
+        # line is then split and matched as a field.
         self.failures = [status.encode() for status in record.FAILURE_LABELS]
         shift = len(self.failures)
         self.common_line = shift + len(patterns) + 1
         self.probe_line = self.common_line + 1
-        self.unsure = self.probe_line + 1
         ok = record.OK.encode()
         starts = [ere.line_start(status) for status in self.failures]
-        ends = [ere.line_start(ok), ere.common_line(self.failures, ok), ere.PROBE_LINE, b"^"]
+        ends = [ere.line_start(ok), ere.common_line(self.failures, ok), ere.PROBE_LINE]
         try:
             self.match_line = _match_all(
                 starts + [ere.line_pattern(ok, p.regex) for p in patterns] + ends)
         except (PatternError, re2.error):
-            ends[1] = ere.NEVER
-            self.match_line = _match_all(starts + [ere.NEVER] * len(patterns) + ends)
+            never = b"^" + ere.NEVER
+            ends[1] = never
+            self.match_line = _match_all(starts + [never] * len(patterns) + ends)
         self.anchored = frozenset(
             shift + index for index, p in enumerate(patterns) if ere.has_anchor(p.regex))
 
