@@ -184,7 +184,8 @@ def test_every_field_of_a_line_is_checked_not_only_the_transcript():
 
 
 @pytest.mark.timeout(60)
-def test_every_line_smtpprobe_writes_is_taken_by_mtaguess():
+@pytest.mark.parametrize("dialogue", [[], ["--ehlo", "survey.example"]], ids=["1998", "today"])
+def test_every_line_smtpprobe_writes_is_taken_by_mtaguess(dialogue):
     # Addresses on smtpprobe's built-in blocklist, in the spellings it reads,
     # and other fields with bytes of every kind: nothing is probed, and each
     # address comes out once, `excluded`, as smtpprobe writes it.
@@ -192,7 +193,7 @@ def test_every_line_smtpprobe_writes_is_taken_by_mtaguess():
                  b"::ffff:192.0.2.3", b"2001:db8:0:0:1:0:0:1", b"127.0.0.1", b"0:0::1"]
     others = [b"\tmx\x1b[2J\x00\xff.example\r", b"\t\t\x7f\\x\t", b"", b"\tmx\\.a\t10"]
     lines = [address + others[n % len(others)] for n, address in enumerate(spellings)]
-    done = pipeline("smtpprobe --quiet | mtaguess", feed(*lines))
+    done = pipeline(f"smtpprobe --quiet {' '.join(dialogue)} | mtaguess", feed(*lines))
     assert (done.status, done.stderr) == (0, b"")
     assert sorted(line.split(b"\t")[1] for line in done.lines) == sorted([
         b"192.0.2.1", b"2001:db8::1", b"2001:db8::2", b"192.0.2.3", b"2001:db8::1:0:0:1",

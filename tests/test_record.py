@@ -153,6 +153,25 @@ def test_every_line_smtpprobe_writes_is_one_that_is_read(address, status, data, 
 
 
 @settings(max_examples=300)
+@given(ANY_ADDRESS, st.sampled_from(record.STATUSES), st.binary(max_size=40),
+       st.lists(st.tuples(st.sampled_from(sorted(record.STEPS)), st.binary(max_size=20)),
+                max_size=4), OTHER_FIELDS,
+       st.dictionaries(st.sampled_from(record.TODAY[6:]),
+                       st.lists(st.binary(max_size=12), max_size=3), max_size=6))
+def test_every_line_of_todays_dialogue_is_one_that_is_read(address, status, greeting, steps,
+                                                           rest, facts):
+    transcript = record.escape(greeting) + b"".join(
+        record.note(step) + record.escape(data) for step, data in steps)
+    line = record.today_line(record.address_field(probe_address(address)), status.encode(),
+                             transcript, record.passed_on(rest),  # at most three fields
+                             {name: record.items(map(record.escape_item, values))
+                              for name, values in facts.items()})
+    assert line.endswith(record.LF) and line.count(b"\t") == len(record.TODAY) - 1
+    assert record.probe_line_fault(line[:-1]) is None
+    assert PROBE_LINE.fullmatch(line[:-1])
+
+
+@settings(max_examples=300)
 @given(ANY_ADDRESS, st.sampled_from(["compressed", "exploded", "upper", "zeros", "mapped"]))
 def test_an_address_is_read_only_as_smtpprobe_writes_it(address, spelling):
     canonical = str(probe_address(address))

@@ -361,33 +361,26 @@ def _what_is_bad(field, position):
     return f"bad escape {shown.group().decode('ascii')} {at}"
 
 
-_ADDRESS = re.compile(ADDRESS_SYNTAX)
-# A whole line as probe_line() writes it, in syntax that RE2 and Python
-# both read: what probe_line_fault() checks field by field, for a reader
-# that checks every line in one pass.
+# A whole line as smtpprobe writes it, in syntax that RE2 and Python both
+# read: what probe_line_fault() checks field by field, for a reader that
+# checks every line in one pass.
 _ESCAPED_FIELD_SYNTAX = (rb"(?:" + _PRINTABLE_RUN + rb"|\\x" + _HEX + rb"|\\" + _LETTER
                          + rb"|\\\[" + _WORD + rb"\])*")
 PROBE_LINE_SYNTAX = (ADDRESS_SYNTAX + b"\t(?:" + b"|".join(_STATUS_FIELDS.values()) + b")\t"
                      + _ESCAPED_FIELD_SYNTAX + OTHER_FIELDS_SYNTAX)
-_SHOWN = 40  # bytes of a bad field shown in a message
-
-
-def _shown(field):
-    """A field as a message quotes it: its first bytes, escaped."""
-    more = "..." if len(field) > _SHOWN else ""
-    return f"'{escape(field[:_SHOWN]).decode('ascii')}{more}'"
+_ADDRESS = re.compile(ADDRESS_SYNTAX)
 
 
 def probe_line_fault(line):
-    """What keeps `line` (without its LF) from being a line that
-    probe_line() writes, or None if nothing does."""
+    """What keeps `line` (without its LF) from being a line that smtpprobe
+    writes (probe_line, today_line), or None if nothing does."""
     fields = line.split(TAB, TRANSCRIPT + 1)
     if len(fields) <= TRANSCRIPT:
         return f"fewer than {TRANSCRIPT + 1} fields"
     if not _ADDRESS.fullmatch(fields[ADDRESS]):
-        return f"address {_shown(fields[ADDRESS])} is not one as smtpprobe writes it"
+        return f"address {quoted(fields[ADDRESS])} is not one as smtpprobe writes it"
     if fields[STATUS].decode("latin-1") not in STATUSES:
-        return f"unknown status {_shown(fields[STATUS])}"
+        return f"unknown status {quoted(fields[STATUS])}"
     try:
         unescape(fields[TRANSCRIPT])
     except BadEscape as error:
