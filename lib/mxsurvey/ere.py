@@ -217,7 +217,7 @@ def _read(regex):
 
 
 class _Translator:
-    """A recursive-descent reading of one awk ERE, writing RE2 syntax."""
+    """A recursive-descent reading of one awk ERE, writing it in a syntax."""
 
     def __init__(self, regex, syntax, anchors):
         self.regex = regex
@@ -303,7 +303,7 @@ class _Translator:
         return minimum, maximum
 
     def atom(self):
-        """One atom as RE2 syntax, and whether it is an anchor."""
+        """One atom, written in the syntax, and whether it is an anchor."""
         byte = self.peek()
         self.position += 1
         if byte == ord("("):
