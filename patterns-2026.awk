@@ -20,7 +20,9 @@
 # Format: /REGEX/ LABEL, optionally followed by " # comment".  REGEX is a
 # POSIX awk extended regular expression, matched case-sensitively anywhere in
 # the host's text: the greeting and the HELP reply with CRs removed and lines
-# joined by single spaces.  Blank lines and lines starting with # are ignored.
+# joined by single spaces.  REGEX ends at a / as awk ends a regex, not at one
+# escaped (\/) nor in a bracket expression ([/]); LABEL is printable text.
+# Blank lines and lines starting with # are ignored.
 #
 # Each "# example:" line above a pattern is such a text, and names the
 # software of that pattern: a self-test checks that each example is matched

@@ -8,15 +8,16 @@ open); a regex using one is judged only by the awk that reads it so.
 
 import random
 import re
+import subprocess
 
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 import survey_lines
-from awk_judge import (NOT_FOR_GAWK, NOT_FOR_MAWK, match_table_program, regexes, run_awk,
+from awk_judge import (AWK_ENV, NOT_FOR_GAWK, NOT_FOR_MAWK, match_table_program, regexes, run_awk,
                        texts)
-from mxsurvey import patterns, record
+from mxsurvey import ere, patterns, record
 from programs import run
 
 # A failure names the regex and the text; shrinking a batch would take long.
@@ -30,6 +31,15 @@ BATCH = settings(max_examples=40, deadline=None, derandomize=True,
 def batch_matcher(regex_list):
     return patterns.Matcher([patterns.pattern(regex, f"r{index}", "batch", index)
                              for index, regex in enumerate(regex_list)])
+
+
+def unjudged_by_mawk(regex_list, sample, ours, theirs):
+    """mawk's table with our answer where mawk cannot judge: a text with a
+    NUL, for a regex with an anchor (awk_judge.py: nul-text)."""
+    anchored = [ere.has_anchor(regex) for regex in regex_list]
+    return [[our if b"\0" in text and anchor else their
+             for our, their, anchor in zip(our_row, their_row, anchored)]
+            for text, our_row, their_row in zip(sample, ours, theirs)]
 
 
 def first_disagreement(regex_list, sample, ours, theirs):
@@ -54,6 +64,8 @@ def test_each_regex_means_what_awk_makes_of_it(tmp_path, drawn, sample):
                         tmp_path)
         theirs = [[flag == ord("1") for flag in line] for line in table]
         our_rows = [[index in found for index in judged] for found in ours]
+        if awk == "mawk":
+            theirs = unjudged_by_mawk([regex_list[i] for i in judged], sample, our_rows, theirs)
         assert our_rows == theirs, (awk, first_disagreement(
             [regex_list[i] for i in judged], sample, our_rows, theirs))
 
@@ -202,3 +214,127 @@ def test_each_example_is_named_by_its_own_pattern_first(tmp_path, path):
     program = run("mtaguess", ["--awk", "-f", path]).stdout
     for awk in ("gawk", "mawk"):
         assert run_awk(awk, program, [text.encode() for text, _ in examples], tmp_path) == labels
+
+
+# The regexes as mtaguess --awk writes them ---------------------------------------
+
+def judged_as_written(regex_list, sample, tmp_path):
+    """Each regex written for awk (awkere) matches each text of `sample`
+    under gawk and under mawk exactly when mtaguess's reading of it does;
+    but for mawk, a text with a NUL is not judged by a regex with an anchor
+    (awk_judge.py: nul-text)."""
+    matcher = batch_matcher(regex_list)
+    ours = [[index in set(matcher.match_text(text)) for index in range(len(regex_list))]
+            for text in sample]
+    written = [pattern.awk_syntax for pattern in matcher.patterns]
+    for awk in ("gawk", "mawk"):
+        table = run_awk(awk, match_table_program(written), sample, tmp_path, warnings=False)
+        theirs = [[flag == ord("1") for flag in line] for line in table]
+        if awk == "mawk":
+            theirs = unjudged_by_mawk(regex_list, sample, ours, theirs)
+        assert ours == theirs, (awk, first_disagreement(
+            [f"{regex!r} written {awk_regex!r}" for regex, awk_regex in zip(regex_list, written)],
+            sample, ours, theirs))
+
+
+@BATCH
+@given(st.lists(regexes(), min_size=30, max_size=30), st.lists(texts(), min_size=30, max_size=30))
+def test_each_regex_as_written_for_awk_means_the_same_to_gawk_and_mawk(tmp_path, drawn, sample):
+    judged_as_written([regex for regex, _ in drawn], sample, tmp_path)
+
+
+ONE_AWK_OR_THE_OTHER = {"interval", "leading-op", "empty", "stacked", "nul", "octal-meta"}
+
+
+@BATCH
+@given(st.lists(regexes().filter(lambda drawn: drawn[1] & ONE_AWK_OR_THE_OTHER),
+                min_size=30, max_size=30),
+       st.lists(texts(), min_size=30, max_size=30))
+def test_what_the_awks_read_differently_is_written_so_that_they_read_it_alike(
+        tmp_path, drawn, sample):
+    judged_as_written([regex for regex, _ in drawn], sample, tmp_path)
+
+
+WRITTEN_FOR_AWK = [
+    (rb"a{2}", rb"aa"), (rb"a{2,3}", rb"aaa?"), (rb"a{2,}", rb"aa+"), (rb"a{,2}", rb"a?a?"),
+    (rb"(ab){2}c{0}", rb"(ab)(ab)"), (rb"*a", rb"\*a"), (rb"x|+a", rb"x|\+a"),
+    (rb"(?a)", rb"(\?a)"), (rb"|x", rb"(x)?"), (rb"x|", rb"(x)?"), (rb"a()b", rb"ab"),
+    (rb"()", rb"^"), (rb"(|x)y", rb"((x)?)y"), (rb".+?c", rb"(.+)?c"), (rb"a\0b", rb"a[\000]b"),
+    (rb"\52", rb"\*"), (rb"[[.a.][=b=]]", rb"[ab]"),
+    (rb"\.v.* for [[:digit:]]", rb"\.v.* for [0-9]"),
+    (rb"[/]", rb"\/"), (rb"[]/]", rb"[\/\]]"), (b"caf\xe9\\351", rb"caf\351\351"),
+]
+
+
+@pytest.mark.parametrize("regex, written", WRITTEN_FOR_AWK)
+def test_what_the_awks_read_differently_is_written_in_a_form_they_read_alike(
+        tmp_path, regex, written):
+    assert patterns.pattern(regex, "x", "p.awk", 1).awk_syntax == written
+    sample = [b"", b"a", b"aa", b"aaa", b"a{2}", b"*a", b"+a", b"?a", b"(?a)", b"x", b"y", b"xy",
+              b"abab", b"ababc", b"c", b"ab", b"a\0b", b"*", b"52", b".v2 for 9", b"/", b"]",
+              b"caf\xe9\xe9", b"a{2,3}", b"|x"]
+    judged_as_written([regex], sample, tmp_path)
+
+
+def test_a_regex_too_long_for_mawk_once_written_out_is_refused(tmp_path):
+    longest = b"a{1000}" * 8 + b"a{189}"  # 8189 bytes written out
+    pattern = patterns.pattern(longest, "x", "p.awk", 1)
+    assert pattern.awk_syntax == b"a" * 8189
+    judged_as_written([longest], [b"a" * 8188, b"a" * 8189, b"b" + b"a" * 8190], tmp_path)
+    source = b"/ok/ fine\n/" + longest + b"a/ long\n"
+    with pytest.raises(patterns.PatternError) as refused:
+        patterns.parse(source, "p.awk")
+    assert str(refused.value) == (
+        "p.awk:2: written for every awk (intervals written out), the regex is 8190 bytes, "
+        "and mawk takes 8189 at most")
+
+
+# Where a regex ends in a pattern line ---------------------------------------------
+
+BRACKET_HEAVY = [b"[", b"]", b"^", b":", b"/", b"\\/", b"\\]", b"a", b"[:alpha:]", b"[:digit:]",
+                 b"[.", b".]", b"=", b"x"]
+SLASHES_AND_BRACKETS = [b"", b"a", b"/", b"]", b"[", b"^", b":", b"1", b"x/a", b"a]", b"=.", b"/]"]
+
+
+def awk_reading(awk, body, tmp_path):
+    """How `awk` reads the rule /BODY/: None if it does not take it, else
+    whether it read one regex, BODY (as gawk's pretty-printed program and
+    mawk's dump show, where an escaped slash is shown as a slash), and the
+    lines it prints over SLASHES_AND_BRACKETS."""
+    source, data = tmp_path / f"{awk}.awk", tmp_path / f"{awk}.txt"
+    source.write_bytes(b"/" + body + b"/ { print \"hit\"; next } { print \"miss\" }\n")
+    data.write_bytes(b"".join(text + b"\n" for text in SLASHES_AND_BRACKETS))
+    shown = subprocess.run([awk, "-o-" if awk == "gawk" else "-Wdump", "-f", str(source)],
+                           stdin=subprocess.DEVNULL, capture_output=True, env=AWK_ENV, timeout=60)
+    done = subprocess.run([awk, "-f", str(source), str(data)], capture_output=True,
+                          env=AWK_ENV, timeout=60)
+    if shown.returncode or done.returncode:
+        return None
+    if awk == "gawk":
+        whole = shown.stdout.startswith(b"/" + body + b"/ {\n")
+    else:
+        matches = [line for line in shown.stdout.split(b"\n") if b"\tmatch0\t" in line]
+        lexed = b"/" + body.replace(b"\\/", b"/") + b"/"
+        whole = len(matches) == 1 and matches[0].endswith(b"\t" + lexed)
+    return whole, done.stdout.split(b"\n")[:-1]
+
+
+@settings(max_examples=300, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(BRACKET_HEAVY), min_size=1, max_size=7).map(b"".join))
+def test_a_regex_ends_where_gawk_and_mawk_end_it(tmp_path, body):
+    # In `/BODY/ label` the regex ends where gawk and mawk end the regex of
+    # the rule /BODY/; a regex taken means what each awk that takes it makes
+    # of it, and one that either does not take is refused.
+    readings = {awk: awk_reading(awk, body, tmp_path) for awk in ("gawk", "mawk")}
+    try:
+        [pattern] = patterns.parse(b"/" + body + b"/ label", "p.awk")
+    except patterns.PatternError as error:
+        whole = "invalid regex" in str(error)  # ended where BODY ends, then refused
+        for awk, reading in readings.items():
+            assert reading is None or reading[0] == whole, (awk, body, str(error))
+        return
+    assert pattern.regex == body
+    matcher = patterns.Matcher([pattern])
+    ours = [b"hit" if matcher.first(text) == 0 else b"miss" for text in SLASHES_AND_BRACKETS]
+    assert readings == {"gawk": (True, ours), "mawk": (True, ours)}, body

@@ -56,6 +56,16 @@ def test_explain_puts_the_place_of_the_pattern_second():
                           b"not sure\t-\t" + lines[1], b"timed out\t-\t" + lines[2]]
 
 
+def test_explain_escapes_the_name_of_the_pattern_file_as_a_field(tmp_path):
+    path = tmp_path / os.fsdecode(b"tab\there\nnew line\\ \x1b[1m \xff.awk")
+    path.write_bytes(b"/qmail/ qmail\n")
+    done = run_inprocess("mtaguess", ["--explain", "-f", str(path)], feed(probe(b"ok", QMAIL)))
+    assert (done.status, done.stderr) == (0, b"")
+    assert done.lines == [b"qmail\t" + record.escape(os.fsencode(path)) + b":1\t"
+                          + probe(b"ok", QMAIL)]
+    assert record.unescape(done.lines[0].split(b"\t")[1]) == (os.fsencode(path) + b":1", ())
+
+
 def test_pattern_files_are_read_in_order_as_one_list(tmp_path):
     (tmp_path / "mine.awk").write_text("# local additions\n/ESMTP Sendmail/ my sendmail\n")
     (tmp_path / "other.awk").write_text("/Sendmail/ other\n/ready/ ready\n")
@@ -145,6 +155,50 @@ def test_bad_input_lines_are_named_and_skipped_and_the_rest_labelled():
         "mtaguess: stdin:6: transcript: raw control byte 0x01 at byte 5",
         "mtaguess: stdin:7: transcript: lone backslash at byte 1",
     ]
+
+
+def test_every_field_of_a_line_is_checked_not_only_the_transcript():
+    lines = [probe(b"ok", QMAIL, b"mx\x1b]0;owned\x07", b"example.net"),
+             b"192.0.2.7\x1b[2J\tok\t" + QMAIL,
+             b"sendmail\tok\t" + QMAIL,
+             b"2001:DB8::7\ttimeout\t",
+             b"192.000.002.007\ttimeout\t",
+             probe(b"ok", QMAIL, b"mx", b"10\r"),
+             probe(b"refused", b"", b"\x00"),
+             probe(b"ok", QMAIL, b"\xff"),
+             b"2001:db8::7\tok\t" + QMAIL + b"\tmx\\032.example.net",
+             probe(b"refused")]
+    done = run_inprocess("mtaguess", [], feed(*lines))
+    assert done.status == 1
+    assert done.lines == [b"qmail\t" + lines[-2], b"connection refused\t" + lines[-1]]
+    assert done.errors == [
+        "mtaguess: stdin:1: field 4: raw control byte 0x1b at byte 3",
+        "mtaguess: stdin:2: address '192.0.2.7\\x1b[2J' is not one as smtpprobe writes it",
+        "mtaguess: stdin:3: address 'sendmail' is not one as smtpprobe writes it",
+        "mtaguess: stdin:4: address '2001:DB8::7' is not one as smtpprobe writes it",
+        "mtaguess: stdin:5: address '192.000.002.007' is not one as smtpprobe writes it",
+        "mtaguess: stdin:6: field 5: raw control byte 0x0d at byte 3",
+        "mtaguess: stdin:7: field 4: raw control byte 0x00 at byte 1",
+        "mtaguess: stdin:8: field 4: raw byte 0xff at byte 1",
+    ]
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("dialogue", [[], ["--ehlo", "survey.example"]], ids=["1998", "today"])
+def test_every_line_smtpprobe_writes_is_taken_by_mtaguess(dialogue):
+    # Addresses on smtpprobe's built-in blocklist, in the spellings it reads,
+    # and other fields with bytes of every kind: nothing is probed, and each
+    # address comes out once, `excluded`, as smtpprobe writes it.
+    spellings = [b"192.0.2.1", b"2001:DB8::1", b"2001:0db8:0000:0000:0000:0000:0000:0002",
+                 b"::ffff:192.0.2.3", b"2001:db8:0:0:1:0:0:1", b"127.0.0.1", b"0:0::1"]
+    others = [b"\tmx\x1b[2J\x00\xff.example\r", b"\t\t\x7f\\x\t", b"", b"\tmx\\.a\t10"]
+    lines = [address + others[n % len(others)] for n, address in enumerate(spellings)]
+    done = pipeline(f"smtpprobe --quiet {' '.join(dialogue)} | mtaguess", feed(*lines))
+    assert (done.status, done.stderr) == (0, b"")
+    assert sorted(line.split(b"\t")[1] for line in done.lines) == sorted([
+        b"192.0.2.1", b"2001:db8::1", b"2001:db8::2", b"192.0.2.3", b"2001:db8::1:0:0:1",
+        b"127.0.0.1", b"::1"])
+    assert {tuple(line.split(b"\t")[0:4:2]) for line in done.lines} == {(b"excluded", b"excluded")}
 
 
 @pytest.mark.timeout(60)
@@ -298,6 +352,44 @@ def test_awk_prints_a_program_that_gawk_runs_to_the_same_labels(tmp_path):
     awk = subprocess.run(["gawk", "-f", tmp_path / "guess.awk"], input=texts, capture_output=True,
                          env=dict(os.environ, LC_ALL="C"), check=True)
     assert awk.stdout == b"sendmail\nnot sure\nqmail\n"
+
+
+@pytest.mark.parametrize("awk", ["gawk", "mawk"])
+def test_awk_prints_a_program_that_every_awk_runs_to_the_same_labels(tmp_path, awk):
+    # What the awks read each their own way: intervals, a leading operator,
+    # empty alternatives and groups, a repetition of a repetition, \0, \52;
+    # and a slash inside a bracket expression, from a file with CRLF line ends.
+    (tmp_path / "odd.awk").write_bytes(
+        b"/x{2}y/ two x\r\n/a{2,3}b/ a2to3\r\n/*star/ star\r\n/(+plus)/ plus\r\n"
+        b"/|?q/ anything, q or not\r\n")
+    (tmp_path / "more.awk").write_bytes(
+        b"/^(|z)end$/ end\n/(zz)+?c/ c\n/n\\0l/ nul\n/\\52/ asterisk\n/[/]v/ slash\n")
+    texts = [b"xxy", b"x{2}y", b"aaab", b"ab", b"*star", b"+plus", b"zend", b"end", b"c",
+             b"n\0l", b"n", b"*", b"52", b"/v", b"v"]
+    lines = feed(*[probe(b"ok", record.escape(text + b"\r\n")) for text in texts])
+    files = ["-f", tmp_path / "more.awk"]
+    ours = run("mtaguess", files, lines)
+    assert (ours.status, ours.errors) == (0, [])
+    program = run("mtaguess", ["--awk", *files]).stdout
+    (tmp_path / "guess.awk").write_bytes(program)
+    theirs = subprocess.run([awk, "-f", tmp_path / "guess.awk"], input=b"\n".join(texts) + b"\n",
+                            capture_output=True, env=dict(os.environ, LC_ALL="C"))
+    assert (theirs.returncode, theirs.stderr) == (0, b"")
+    assert theirs.stdout.split(b"\n")[:-1] == [line.split(b"\t")[0] for line in ours.lines]
+    assert [line.split(b"\t")[0] for line in ours.lines] == [b"not sure"] * 4 + [
+        b"asterisk", b"not sure", b"end", b"end", b"c", b"nul", b"not sure", b"asterisk",
+        b"not sure", b"slash", b"not sure"]
+    files = ["-f", tmp_path / "odd.awk"] + files
+    ours = run("mtaguess", files, lines)
+    program = run("mtaguess", ["--awk", *files]).stdout
+    (tmp_path / "guess.awk").write_bytes(program)
+    theirs = subprocess.run([awk, "-f", tmp_path / "guess.awk"], input=b"\n".join(texts) + b"\n",
+                            capture_output=True, env=dict(os.environ, LC_ALL="C"))
+    assert (theirs.returncode, theirs.stderr) == (0, b"")
+    anything = b"anything, q or not"
+    assert [line.split(b"\t")[0] for line in ours.lines] == [
+        b"two x", anything, b"a2to3", anything, b"star", b"plus"] + [anything] * 9
+    assert theirs.stdout.split(b"\n")[:-1] == [line.split(b"\t")[0] for line in ours.lines]
 
 
 def test_in_a_pipe_as_a_real_process():

@@ -72,6 +72,50 @@ def test_an_escaped_backslash_before_the_slash_leaves_it_closing():
     assert patterns.Matcher([pattern]).first(b"xa\\y") == 0
 
 
+@pytest.mark.parametrize("regex, text", [
+    (rb"[/]", b"a/b"), (rb"[]/]", b"]"), (rb"[^]/]x", b"ax"), (rb"a[]/]", b"a/"),
+    (rb"[[:alpha:]/]", b"/"), (rb"[\/]", b"/"), (rb"[a/]b", b"/b"), (rb"[\]/]", b"/"),
+])
+def test_a_slash_inside_a_bracket_expression_does_not_end_the_regex(regex, text):
+    # as gawk and mawk read a regex constant (test_awk_judge.py judges it)
+    [pattern] = parse(b"/" + regex + b"/ label\n")
+    assert (pattern.regex, pattern.label) == (regex, "label")
+    assert patterns.Matcher([pattern]).first(text) == 0
+
+
+@pytest.mark.parametrize("line, message", [
+    ("/[[.a.]/]/ x", "p.awk:1: no space between the regex and the label"),  # [[.a.] ends it
+    ("/[[=a=]/]/ x", "p.awk:1: no space between the regex and the label"),
+    ("/[/ x", "p.awk:1: the regex has no closing /: the [ at column 2 opens a bracket "
+              "expression, in which / is a character"),
+    ("/[]/ x", "p.awk:1: the regex has no closing /: the [ at column 2 opens a bracket "
+               "expression, in which / is a character"),
+    ("  /x[[:alpha:]/ x", "p.awk:1: the regex has no closing /: the [ at column 5 opens a "
+                          "bracket expression, in which / is a character"),
+    ("/a[b", "p.awk:1: the regex has no closing /"),
+])
+def test_a_bracket_expression_ends_where_the_awks_end_it(line, message):
+    assert error_of(line + "\n") == message
+
+
+def test_a_line_may_end_with_cr_lf():
+    found = parse(b"# a list from elsewhere\r\n/Sendmail/ sendmail\r\n\r\n/qmail/ qmail # q\r\n"
+                  b"/Exim/ Exim")
+    assert [(p.regex, p.label, p.lineno) for p in found] == [
+        (b"Sendmail", "sendmail", 2), (b"qmail", "qmail", 4), (b"Exim", "Exim", 5)]
+    assert error_of(b"/a/ x\r\r\n") == "p.awk:1: control character 0x0d in the label"
+
+
+@pytest.mark.parametrize("label, code", [
+    ("a\u0085b", "0085"), ("a\u2028b", "2028"), ("a\u2029b", "2029"), ("\u202eevil", "202E"),
+    ("zero\u200bwidth", "200B"), ("no\u00a0break", "00A0"), ("private\ue000", "E000"),
+    ("a\ufeffb", "FEFF"), ("a\u0378b", "0378"),  # unassigned
+])
+def test_a_label_holds_only_printable_characters(label, code):
+    assert error_of(f"/ok/ fine\n/x/ {label}\n") == (
+        f"p.awk:2: unprintable character U+{code} in the label")
+
+
 def test_utf8_in_labels_and_regexes_is_allowed():
     [pattern] = parse("/Caf\u00e9/ caf\u00e9 \u2014 a label\n")
     assert pattern.label == "caf\u00e9 \u2014 a label"
@@ -91,7 +135,9 @@ def test_a_file_without_a_final_newline_still_has_its_last_pattern():
     ("/Sendmail/sendmail", "p.awk:3: no space between the regex and the label"),
     ("Sendmail/ sendmail", "p.awk:3: a pattern line starts with /REGEX/"),
     ("/a(b/ x", "p.awk:3: invalid regex: unmatched ( at byte 2"),
-    ("/a[bc/ x", "p.awk:3: invalid regex: unterminated bracket expression at byte 2"),
+    ("/a[bc/ x", "p.awk:3: the regex has no closing /: the [ at column 3 opens a bracket "
+                 "expression, in which / is a character"),
+    ("/a[[.b.]/ x", "p.awk:3: invalid regex: unterminated bracket expression at byte 2"),
     ("/[[:alfa:]]/ x", "p.awk:3: invalid regex: unknown class [:alfa:] at byte 2"),
     ("/[z-a]/ x", "p.awk:3: invalid regex: a range that counts down at byte 5"),
     ("/a{3,2}/ x", "p.awk:3: invalid regex: interval {3,2} counts down at byte 2"),
@@ -197,11 +243,13 @@ def test_a_regex_is_matched_with_the_text_as_one_record():
 
 # The awk program ---------------------------------------------------------------
 
-def test_the_awk_program_writes_each_regex_as_it_stands_and_labels_as_awk_strings():
-    found = parse('/a\\/b[]x]/ say "hi" \\ there\n/c/ plain\n', "p.awk")
+def test_the_awk_program_writes_each_regex_for_every_awk_and_labels_as_awk_strings():
+    found = parse('/a\\/b[]x]/ say "hi" \\ there\n/c{2}/ plain\n/Mercury 1\\... ESMTP/ M\n',
+                  "p.awk")
     program = patterns.awk_program(found, ["p.awk"]).decode()
     rules = [line for line in program.splitlines() if not line.startswith("#")]
-    assert rules == ['/a\\/b[]x]/ { print "say \\"hi\\" \\\\ there"; next }',
-                     '/c/ { print "plain"; next }',
+    assert rules == ['/a\\/b[\\]x]/ { print "say \\"hi\\" \\\\ there"; next }',
+                     '/cc/ { print "plain"; next }',
+                     '/Mercury 1\\... ESMTP/ { print "M"; next }',
                      '{ print "not sure" }']
     assert "LC_ALL=C" in program

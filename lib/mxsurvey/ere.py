@@ -12,7 +12,8 @@ gawk's reading of it (`*` at the start of a regex is a literal, `()`
 matches the empty string); where no reading is safe (a repetition of `^` or
 `$`, an escape such as `\\y` that gawk and mawk read differently) the
 regex is refused, so that a pattern file means the same to mtaguess and to
-every awk.
+every awk.  mtaguess --awk writes each regex again from what it means
+(awkere), in a form that every awk reads so.
 """
 
 import re
@@ -62,17 +63,42 @@ _CLASSES[b"alnum"] = _CLASSES[b"alpha"] | _CLASSES[b"digit"]
 
 _ALL_BYTES = frozenset(range(256))
 _BARE = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ")
-_NEVER = b"[^\\x00-\\xff]"  # a class no byte is in
+NEVER = b"[^\\x00-\\xff]"  # a class no byte is in
 
 
-def translate(regex, element, anchors=True):
-    """RE2 syntax (bytes, for Latin-1 matching) for an awk ERE (bytes).
-
-    `element(byte_set)` writes what matches one byte of the text: a literal,
-    `.` or a bracket expression.  Without `anchors`, `^` and `$` are left
-    out: the result matches wherever the regex does, and maybe elsewhere.
+def translate(regex, syntax, anchors=True):
+    """An awk ERE (bytes) written in `syntax`: TEXT or FIELD (RE2 syntax, for
+    Latin-1 matching), or another with the same methods.  Without
+    `anchors`, `^` and `$` are left out: the result matches wherever the
+    regex does, and maybe elsewhere.
     """
-    return _Translator(regex, element, anchors).alternation()
+    return _Translator(regex, syntax, anchors).alternation()
+
+
+class RE2Syntax:
+    """How a regex is written in RE2 syntax; `element(byte_set)` writes what
+    matches one byte of the text: a literal, `.` or a bracket expression."""
+
+    def __init__(self, element):
+        self.element = element
+
+    @staticmethod
+    def group(inner):
+        return b"(?:" + inner + b")"
+
+    @staticmethod
+    def repeat(piece, low, high):
+        """`piece` from `low` to `high` times (None: no bound)."""
+        operator = _OPERATORS.get((low, high)) or (
+            b"{%d,}" % low if high is None else b"{%d,%d}" % (low, high))
+        return b"(?:" + piece + b")" + operator
+
+    @staticmethod
+    def alternatives(branches):
+        return b"|".join(branches)
+
+
+_OPERATORS = {(0, None): b"*", (1, None): b"+", (0, 1): b"?"}
 
 
 def _literal(byte):
@@ -86,7 +112,7 @@ def text_element(members):
     if len(members) == 1:
         return _literal(next(iter(members)))
     if not members:
-        return _NEVER
+        return NEVER
     runs = []
     for byte in sorted(members):
         if runs and runs[-1][1] == byte - 1:
@@ -106,8 +132,12 @@ def field_element(members):
     choices = ([text_element(single)] if single else []) + [
         b"".join(map(_literal, form)) for form in longer]
     if not choices:
-        return _NEVER
+        return NEVER
     return choices[0] if len(choices) == 1 else b"(?:" + b"|".join(choices) + b")"
+
+
+TEXT = RE2Syntax(text_element)    # for a joined text
+FIELD = RE2Syntax(field_element)  # for a transcript field of the common form
 
 
 # A common field is a string of the forms of its text's bytes.  A translated
@@ -132,6 +162,12 @@ _LINE_END = b"".join(map(_literal, record.ESCAPED_LINE_END))
 _FIELD_END = b"(?:\\x09|$)"
 
 
+# A whole line as smtpprobe writes it, from its first byte to its last: one
+# that a match of the other line patterns may be taken for.
+PROBE_LINE = b"^" + record.PROBE_LINE_SYNTAX + b"$"
+_STATUS_FIELD = b"\\x09(?:%s)\\x09"  # around the statuses, `|`-separated
+
+
 def line_start(status):
     """RE2 for the start of a smtpprobe line with `status` (bytes), up to
     its transcript."""
@@ -141,12 +177,15 @@ def line_start(status):
 
 
 def common_line(statuses, ok):
-    """RE2 for a smtpprobe line whose transcript has the common form and
-    ends with an escaped line end, or, for a status other than `ok`, is
-    empty."""
+    """RE2 for a line as smtpprobe writes it (PROBE_LINE) whose transcript
+    has the common form and ends with an escaped line end, or, for a status
+    other than `ok`, is empty."""
+    assert (record.ADDRESS, record.STATUS, record.TRANSCRIPT) == (0, 1, 2)
     forms = b"(?:" + _FIELD_FORM + b")*" + _LINE_END
-    return (b"(?:" + b"|".join(line_start(status) for status in statuses) + b")(?:" + forms
-            + b")?" + _FIELD_END + b"|" + line_start(ok) + forms + _FIELD_END)
+    return (b"^" + record.ADDRESS_SYNTAX + b"(?:"
+            + _STATUS_FIELD % b"|".join(b"".join(map(_literal, status)) for status in statuses)
+            + b"(?:" + forms + b")?|" + _STATUS_FIELD % b"".join(map(_literal, ok)) + forms
+            + b")" + record.OTHER_FIELDS_SYNTAX + b"$")
 
 
 def line_pattern(status, regex):
@@ -154,7 +193,7 @@ def line_pattern(status, regex):
     common, has a text that an awk ERE (bytes) matches; the regex is
     matched without its anchors (`^`, `$`)."""
     syntax = (line_start(status) + b"(?:" + _FIELD_FORM + b")*(?:"
-              + translate(regex, field_element, anchors=False) + b")")
+              + translate(regex, FIELD, anchors=False) + b")")
     if may_end_on_space(regex):
         syntax += b"(?:" + _FIELD_FORM + b")*" + _LINE_END + _FIELD_END
     return syntax
@@ -172,17 +211,17 @@ def has_anchor(regex):
 
 
 def _read(regex):
-    translator = _Translator(regex, text_element, anchors=True)
+    translator = _Translator(regex, TEXT, anchors=True)
     translator.alternation()
     return translator
 
 
 class _Translator:
-    """A recursive-descent reading of one awk ERE, writing RE2 syntax."""
+    """A recursive-descent reading of one awk ERE, writing it in a syntax."""
 
-    def __init__(self, regex, element, anchors):
+    def __init__(self, regex, syntax, anchors):
         self.regex = regex
-        self.element = element
+        self.syntax = syntax
         self.anchors = anchors
         self.anchored = False  # whether a `^` or `$` was read
         # Of what was translated last: whether it matches the empty string,
@@ -206,11 +245,11 @@ class _Translator:
             branches.append(self.branch())
             facts.append(self.facts)
         self.facts = (any(empty for empty, _ in facts), any(space for _, space in facts))
-        return b"|".join(branches)
+        return self.syntax.alternatives(branches)
 
     def branch(self):
         pieces, facts = [], []
-        after_anchor = False
+        after_anchor = repeated = False
         while True:
             byte = self.peek()
             if byte is None or byte == ord("|") or (byte == ord(")") and self.depth):
@@ -222,27 +261,32 @@ class _Translator:
             # At the start of a branch `*+?{` are literals (gawk's reading).
             if pieces and byte in b"*+?{":
                 start = self.position
-                repeat = self.repetition()
-                if repeat is not None:
+                bounds = self.repetition()
+                if bounds is not None:
                     if after_anchor:
                         self.position = start
                         self.fail("a repetition of ^ or $, which awks read differently")
-                    pieces[-1] = b"(?:" + pieces[-1] + b")" + repeat
+                    low, high = bounds
+                    if repeated:  # a repetition of a repetition: applied in turn
+                        pieces[-1] = self.syntax.group(pieces[-1])
+                    pieces[-1] = self.syntax.repeat(pieces[-1], low, high)
+                    repeated = True
                     empty, space = facts[-1]
-                    facts[-1] = (empty or repeat in (b"*", b"?") or repeat.startswith(b"{0,"),
-                                 space and repeat != b"{0,0}")
+                    facts[-1] = (empty or low == 0, space and high != 0)
                     continue
             piece, after_anchor = self.atom()
+            repeated = False
             pieces.append(piece)
             facts.append(self.facts)
 
     def repetition(self):
-        """The RE2 repetition for `*`, `+`, `?` or an interval at the current
-        position, or None for a `{` that is not an interval (a literal)."""
+        """The bounds (low, high or None) of the `*`, `+`, `?` or interval at
+        the current position, or None for a `{` that is not an interval (a
+        literal)."""
         byte = self.peek()
         if byte != ord("{"):
             self.position += 1
-            return bytes([byte])
+            return {ord("*"): (0, None), ord("+"): (1, None), ord("?"): (0, 1)}[byte]
         interval = re.match(rb"\{([0-9]*)(,([0-9]*))?\}", self.regex[self.position:])
         if not interval:  # `{ 2}`, `{2`, `{x}`: gawk reads a literal brace
             return None
@@ -256,12 +300,10 @@ class _Translator:
         if max(minimum, maximum or 0) > _REPEAT_MAX:
             self.fail(f"repetition count above {_REPEAT_MAX}")
         self.position += interval.end()
-        if maximum is None:
-            return b"{%d,}" % minimum
-        return b"{%d,%d}" % (minimum, maximum)
+        return minimum, maximum
 
     def atom(self):
-        """One atom as RE2 syntax, and whether it is an anchor."""
+        """One atom, written in the syntax, and whether it is an anchor."""
         byte = self.peek()
         self.position += 1
         if byte == ord("("):
@@ -273,7 +315,7 @@ class _Translator:
                 self.fail("unmatched (")
             self.position += 1
             self.depth -= 1
-            return b"(?:" + inner + b")", False
+            return self.syntax.group(inner), False
         if byte in b"^$":
             self.anchored = True
             self.facts = (True, False)
@@ -288,7 +330,7 @@ class _Translator:
 
     def byte_element(self, members):
         self.facts = (False, 0x20 in members)
-        return self.element(members)
+        return self.syntax.element(members)
 
     def escape(self):
         """The byte an escape stands for; the backslash is already read."""

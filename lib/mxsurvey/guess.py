@@ -172,12 +172,14 @@ class Labeller:
     failed probe's row is the same), so that a line's prefix is
     `rows[status][index of the first match]`.
 
-    A chunk whose lines are all well-formed goes through as a few maps over
-    the whole chunk, with no Python code run per line for most lines: those
-    whose transcript has the common form are matched whole, as they stand
-    (Matcher.match_line), which finds their status too; the others are
-    split, and their transcript unescaped and joined if it must be.  A
-    chunk with a bad line is done line by line, naming the bad ones.
+    A chunk whose lines are all as smtpprobe writes them goes through as a
+    few maps over the whole chunk, with no Python code run per line for
+    most lines: each line is matched whole, as it stands (Matcher.match_line),
+    which finds its status, and for most lines, as smtpprobe writes them with
+    a transcript of the common form, its first pattern; the others, if they
+    are as smtpprobe writes them, are split, and their transcript unescaped
+    and joined if it must be.  A chunk with a bad line is done line by line,
+    naming the bad ones (record.probe_line_fault).
     """
 
     def __init__(self, matcher, explain):
@@ -190,13 +192,14 @@ class Labeller:
             status.encode(): [prefix(label)] * width
             for status, label in record.FAILURE_LABELS.items()}
         self.rows[record.OK.encode()] = [
-            prefix(pattern.label, pattern.where.encode("utf-8", "backslashreplace"))
+            prefix(pattern.label, record.escape(pattern.where.encode("utf-8", "surrogateescape")))
             for pattern in matcher.patterns] + [prefix(patterns.NOT_SURE)]
         # The prefix for each index match_line finds first, for a line of
         # the common kind.
         self.line_prefixes = [self.rows[status][0] for status in matcher.failures] + \
             self.rows[record.OK.encode()] + [None, None]
         self.common_line = matcher.common_line
+        self.probe_line = matcher.probe_line
         self.anchored = matcher.anchored
         self.match_line = matcher.match_line
         # The index match_field finds in every field of the common form.  It
@@ -207,9 +210,11 @@ class Labeller:
         self.match_field = matcher.match_field
 
     def chunk(self, lines):
-        """The labelled lines, as one string, or None if some line is not
-        well-formed."""
+        """The labelled lines, as one string, or None if some line is not as
+        smtpprobe writes it."""
         found = list(map(self.match_line, lines))
+        if not all(found):  # a line that matches nothing is not as smtpprobe writes it
+            return None
         firsts = list(map(min, found))
         common = list(map(operator.contains, found, itertools.repeat(self.common_line)))
         prefixes = list(map(self.line_prefixes.__getitem__, firsts))
@@ -217,36 +222,26 @@ class Labeller:
             rematch = map(operator.or_, map(operator.not_, common),
                           map(self.anchored.__contains__, firsts))
             for position in itertools.compress(range(len(lines)), rematch):
+                if self.probe_line not in found[position]:
+                    return None
                 prefixes[position] = self.field_prefix(lines[position])
-            if None in prefixes:
-                return None
         # Joined once per chunk, not concatenated per line.
         return b"".join(itertools.chain.from_iterable(
             zip(prefixes, lines, itertools.repeat(record.LF))))
 
     def field_prefix(self, line):
-        """The prefix of a line split into fields, or None if it is not
-        well-formed.  A transcript not of the common form is brought to it
-        if it is near (notes at the end, bare LFs), else matched as its
-        joined text."""
-        fields = line.split(record.TAB, record.TRANSCRIPT + 1)
-        if len(fields) <= record.TRANSCRIPT:
-            return None
-        row = self.rows.get(fields[record.STATUS])
-        if row is None:
-            return None
-        field = fields[record.TRANSCRIPT]
+        """The prefix of a line as smtpprobe writes it, split into fields.
+        A transcript not of the common form is brought to it if it is near
+        (notes at the end, bare LFs), else matched as its joined text."""
+        _, status, field = line.split(record.TAB, record.TRANSCRIPT + 1)[:record.TRANSCRIPT + 1]
         indexes = self.match_field(_without_line_end(field))
         if self.common_form not in indexes:
             nearest = record.toward_common_form(field)
             if nearest != field:
                 indexes = self.match_field(_without_line_end(nearest))
             if self.common_form not in indexes:
-                try:
-                    indexes = self.match_text(record.transcript_text(field))
-                except record.BadEscape:
-                    return None
-        return row[min(indexes)]
+                indexes = self.match_text(record.transcript_text(field))
+        return self.rows[status][min(indexes)]
 
     def carefully(self, ctx, chunk):
         """The labelled lines of a chunk of (source, lineno, line), as one
@@ -257,19 +252,11 @@ class Labeller:
             if line is None:
                 cli.name_overlong_line(ctx, source, lineno, MAX_LINE)
                 continue
-            fields = line.split(record.TAB, record.TRANSCRIPT + 1)
-            if len(fields) <= record.TRANSCRIPT:
-                ctx.bad_line(source, lineno, f"fewer than {record.TRANSCRIPT + 1} fields")
+            fault = record.probe_line_fault(line)
+            if fault:
+                ctx.bad_line(source, lineno, fault)
                 continue
-            row = self.rows.get(fields[record.STATUS])
-            if row is None:
-                shown = fields[record.STATUS][:40].decode("ascii", "backslashreplace")
-                ctx.bad_line(source, lineno, f"unknown status {shown!r}")
-                continue
-            try:
-                text = record.transcript_text(fields[record.TRANSCRIPT])
-            except record.BadEscape as error:
-                ctx.bad_line(source, lineno, f"transcript: {error}")
-                continue
-            labelled.append(row[min(self.match_text(text))] + line + record.LF)
+            _, status, field = line.split(record.TAB, record.TRANSCRIPT + 1)[:record.TRANSCRIPT + 1]
+            text = record.transcript_text(field)
+            labelled.append(self.rows[status][min(self.match_text(text))] + line + record.LF)
         return b"".join(labelled)

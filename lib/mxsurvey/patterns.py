@@ -4,18 +4,22 @@ A pattern file is a list of lines
 
     /REGEX/ LABEL  # optional comment
 
-with blank lines and lines starting with `#` ignored.  REGEX ends at the
-first `/` not escaped by a backslash and is a POSIX awk extended regular
-expression, matched anywhere in a host's text with bytes as characters (awk
-under LC_ALL=C).  The first pattern in file order that matches names the
-software.
+ended by LF or CR LF, with blank lines and lines starting with `#` ignored.
+REGEX ends at the first `/` that awk would end it at: not one escaped by a
+backslash, nor one inside a bracket expression.  It is a POSIX awk extended
+regular expression, matched anywhere in a host's text with bytes as
+characters (awk under LC_ALL=C).  The first pattern in file order that
+matches names the software.  LABEL is printable text (no control character,
+no line or paragraph separator, no format character such as U+202E): it is
+written out as it stands.
 
 The regexes are translated into RE2 syntax with Latin-1 encoding (module
 ere), so that a character is a byte, and matched all at once by an RE2 set:
 one pass over the text, linear in its length whatever the patterns are.
 Each regex is translated twice: for a joined text, and for a transcript
 field of the common form (record.common_forms), which is then matched as it
-stands, without being unescaped and joined first.
+stands, without being unescaped and joined first; and it is written again
+for mtaguess --awk, in a form every awk reads alike (module awkere).
 """
 
 import re
@@ -23,7 +27,7 @@ from typing import NamedTuple
 
 import re2
 
-from . import ere, record
+from . import awkere, ere, record
 
 NOT_SURE = "not sure"
 
@@ -35,6 +39,7 @@ class Pattern(NamedTuple):
     lineno: int
     text_syntax: bytes   # RE2, for a joined text
     field_syntax: bytes  # RE2, for a transcript field in its common form
+    awk_syntax: bytes    # an awk ERE that every awk reads as mtaguess does
 
     @property
     def where(self):
@@ -65,9 +70,11 @@ def read_files(paths):
 
 
 def parse(data, source):
-    """The patterns in the bytes of a pattern file named `source`."""
+    """The patterns in the bytes of a pattern file named `source`; a line
+    ends with LF or CR LF."""
     found = []
     for lineno, line in enumerate(data.split(b"\n"), 1):
+        line = line.removesuffix(b"\r")
         try:
             pattern = _parse_line(line, source, lineno)
         except ValueError as error:  # ere.RegexError too
@@ -88,7 +95,7 @@ def _parse_line(line, source, lineno):
         return None
     if not text.startswith(b"/"):
         raise ValueError("a pattern line starts with /REGEX/")
-    end = _closing_slash(text)
+    end = _closing_slash(text, len(line) - len(text))
     regex, rest = text[1:end], text[end + 1:]
     control = _CONTROL.search(regex.replace(b"\t", b" "))
     if control:
@@ -103,15 +110,20 @@ def _parse_line(line, source, lineno):
     control = _CONTROL.search(label)
     if control:
         raise ValueError(f"control character 0x{control.group()[0]:02x} in the label")
-    return pattern(regex, label.decode("utf-8"), source, lineno)
+    label = label.decode("utf-8")
+    # A label goes out raw: nothing in it may break a line or hide a text.
+    unprintable = next((char for char in label if not char.isprintable()), None)
+    if unprintable:
+        raise ValueError(f"unprintable character U+{ord(unprintable):04X} in the label")
+    return pattern(regex, label, source, lineno)
 
 
 def pattern(regex, label, source, lineno):
     """A Pattern for an awk ERE (bytes); raises ere.RegexError if it is not
-    one that mtaguess can match as awk would."""
+    one that mtaguess can match as awk would, and write for every awk."""
     try:
-        text_syntax = ere.translate(regex, ere.text_element)
-        field_syntax = ere.field_pattern(ere.translate(regex, ere.field_element))
+        text_syntax = ere.translate(regex, ere.TEXT)
+        field_syntax = ere.field_pattern(ere.translate(regex, ere.FIELD))
         re2.compile(text_syntax, ere.OPTIONS)
         re2.compile(field_syntax, ere.OPTIONS)
     except ere.RegexError as error:
@@ -119,20 +131,38 @@ def pattern(regex, label, source, lineno):
     except re2.error as error:
         reason = error.args[0].decode("utf-8", "replace") if error.args else "rejected"
         raise ere.RegexError(f"regex too large for the matching engine: {reason}") from None
-    return Pattern(regex, label, source, lineno, text_syntax, field_syntax)
+    # Only now: RE2 has refused repetitions whose counts multiply past 1000,
+    # so no regex written out here is much longer than the one read.
+    awk_syntax = awkere.awk_regex(regex)
+    return Pattern(regex, label, source, lineno, text_syntax, field_syntax, awk_syntax)
 
 
-def _closing_slash(text):
-    """The index of the `/` that ends the regex opened at text[0]."""
-    position = 1
+def _closing_slash(text, indent):
+    """The index of the `/` that ends the regex opened at text[0] (column
+    `indent` + 1 of its line), found as gawk and mawk find it: not one
+    escaped by a backslash, nor one inside a bracket expression (`[/]`).  A
+    bracket expression ends at a `]` that is not its first member, nor the
+    end of a class `[:alpha:]` in it; `[.` and `[=` are not looked into, as
+    the awks do not."""
+    position, depth = 1, 0  # depth: the bracket expression, and a class in it
     while position < len(text):
         byte = text[position]
+        position += 1
         if byte == 0x5C:  # a backslash escapes whatever follows, `/` included
-            position += 2
-        elif byte == 0x2F:
-            return position
-        else:
             position += 1
+        elif byte == 0x2F and not depth:
+            return position - 1
+        elif byte == 0x5B and not depth:
+            depth, opening = 1, position
+            position += text.startswith(b"^", position)
+            position += text.startswith(b"]", position)  # a member, not the end
+        elif byte == 0x5B and text.startswith(b":", position):
+            depth += 1
+        elif byte == 0x5D and depth:
+            depth -= 1
+    if depth and b"/" in text[opening:]:
+        raise ValueError(f"the regex has no closing /: the [ at column {indent + opening} opens a "
+                         "bracket expression, in which / is a character")
     raise ValueError("the regex has no closing /")
 
 
@@ -158,24 +188,29 @@ class Matcher:
         # them: index k for a line with the k-th status of
         # record.FAILURE_LABELS, then, shifted by as many, the patterns' and
         # `not sure`'s indexes for a line with status ok; then `common_line`
-        # for a line whose transcript can be matched as it stands, and
-        # `unsure`, which every line matches (`^`, so that every regex of
-        # the set is anchored at the start and matching stops where the
-        # transcript ends).  A line without `common_line` must be split and
-        # matched as a field; so must one found first by a pattern with an
-        # anchor, which is matched here without it.
+        # for a line as smtpprobe writes it whose transcript can be matched
+        # as it stands, and `probe_line` for any line as smtpprobe writes
+        # it, so that no such line matches nothing.  Every regex of the set
+        # is anchored at the start (`^`), so that matching stops where none
+        # can match any more.  A line without `common_line` must be split
+        # and matched as a field, if it has `probe_line`; so must one found
+        # first by a pattern with an anchor, which is matched here without
+        # it.  Patterns too large to be matched so are left out: every ok
+        # line is then split and matched as a field.
         self.failures = [status.encode() for status in record.FAILURE_LABELS]
         shift = len(self.failures)
         self.common_line = shift + len(patterns) + 1
-        self.unsure = self.common_line + 1
+        self.probe_line = self.common_line + 1
         ok = record.OK.encode()
+        starts = [ere.line_start(status) for status in self.failures]
+        ends = [ere.line_start(ok), ere.common_line(self.failures, ok), ere.PROBE_LINE]
         try:
             self.match_line = _match_all(
-                [ere.line_start(status) for status in self.failures]
-                + [ere.line_pattern(ok, p.regex) for p in patterns]
-                + [ere.line_start(ok), ere.common_line(self.failures, ok), b"^"])
+                starts + [ere.line_pattern(ok, p.regex) for p in patterns] + ends)
         except (PatternError, re2.error):
-            self.match_line = lambda line: [self.unsure]
+            never = b"^" + ere.NEVER
+            ends[1] = never
+            self.match_line = _match_all(starts + [never] * len(patterns) + ends)
         self.anchored = frozenset(
             shift + index for index, p in enumerate(patterns) if ere.has_anchor(p.regex))
 
@@ -203,8 +238,8 @@ def awk_program(patterns, sources):
     """An awk program that does what the pattern list read from `sources`
     does, one text per line.
 
-    Each regex is written as it stands in the pattern file, so that awk
-    itself judges what it means.
+    Each regex is written as awkere writes it, so that every awk reads it
+    as mtaguess does: as it stands in the pattern file where that is so.
     """
     lines = [
         b"# The pattern list of " + b", ".join(_comment_text(s) for s in sources)
@@ -216,7 +251,7 @@ def awk_program(patterns, sources):
         b"#   LC_ALL=C awk -f THIS-FILE",
     ]
     for pattern in patterns:
-        lines.append(b"/" + pattern.regex + b"/ { print " + _awk_string(pattern.label)
+        lines.append(b"/" + pattern.awk_syntax + b"/ { print " + _awk_string(pattern.label)
                      + b"; next }")
     lines.append(b"{ print " + _awk_string(NOT_SURE) + b" }")
     return b"\n".join(lines) + b"\n"

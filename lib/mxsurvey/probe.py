@@ -334,8 +334,9 @@ _BROADCAST = ipaddress.IPv4Address("255.255.255.255")
 
 def written(address):
     """An address as every line of output writes it, and as --skip and
-    --shard know it: its canonical text (RFC 5952 for IPv6)."""
-    return str(address).encode("ascii")
+    --shard know it: its canonical text (RFC 5952 for IPv6), which is what
+    record reads as an address."""
+    return record.address_field(address)
 
 
 # The survey ----------------------------------------------------------------
@@ -453,8 +454,7 @@ class Survey:
         if self.output.error is not None:  # run() raises it
             return
         if self.dialogue is None:
-            self.output.write(b"%s\t%s\t%s%s\n" % (
-                canonical, _STATUS_BYTES[status], transcript, record.printable_fields(rest)))
+            self.output.write(record.probe_line(canonical, status, transcript, rest) + record.LF)
         else:
             self.output.write(record.today_line(
                 canonical, _STATUS_BYTES[status], transcript, record.passed_on(rest), facts or {}))

@@ -24,6 +24,11 @@ when the input line had fewer), then the facts of EHLO and TLS at fixed
 places, each counted as it stands by cut, awk and `tally --counts`.  Its
 transcript marks where each command was sent with a step note (`\\[ehlo]`),
 so the reply each command had is recoverable.
+
+smtpprobe writes the 1998 lines with probe_line(), today's with
+today_line(); probe_line_fault() says what, if anything, keeps a line from
+being one that either writes (all after the transcript is printable ASCII),
+so that a reader takes exactly the lines smtpprobe can write.
 """
 
 import re
@@ -57,6 +62,71 @@ MAX_RECORDED = 1 << 20
 # The largest leaf certificate whose facts are recorded (DER bytes); a real
 # one, even with a hundred names, is a few KiB.
 MAX_CERTIFICATE = 1 << 16
+
+
+# The address field: an address as smtpprobe writes it (address_field), one
+# text for each address.  IPv4 in dotted decimal without leading zeros; IPv6
+# as RFC 5952 writes it, as Python does: lower-case hex without leading
+# zeros, the longest run of two or more zero groups (the first of equal
+# ones) written `::`; never an IPv4-mapped address, which is written as the
+# IPv4 address it holds.  The syntax is RE2's and Python's both.
+_OCTET = rb"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+_IPV4 = _OCTET + rb"(?:\." + _OCTET + rb"){3}"
+_GROUP = rb"[1-9a-f][0-9a-f]{0,3}"  # a group other than 0
+_GROUP_NOT_FFFF = (rb"(?:[1-9a-f][0-9a-f]{0,2}|[1-9a-e][0-9a-f]{3}|f[0-9a-e][0-9a-f]{2}"
+                   rb"|ff[0-9a-e][0-9a-f]|fff[0-9a-e])")
+
+
+def _ipv6_syntax():
+    """The forms of the 256 ways the eight groups can be zero or not (the
+    form is fixed by which are zero), as one tree of alternatives, so that
+    a regex engine that backtracks never has more than one to try."""
+    tree = {}
+    for mask in range(256):
+        zero = [mask >> (7 - index) & 1 == 1 for index in range(8)]
+        groups = [b"0" if is_zero else _GROUP for is_zero in zero]
+        if zero[:5] == [True] * 5 and not zero[5]:
+            groups[5] = _GROUP_NOT_FFFF  # ::ffff:0:0/96 is IPv4-mapped
+        start, length = None, 1
+        for first in range(8):
+            run = next((n for n in range(first, 8) if not zero[n]), 8) - first
+            if run > length:
+                start, length = first, run
+        if start is None:
+            tokens = _between(groups, b":")
+        else:
+            tokens = _between(groups[:start], b":") + [b"::"] + _between(
+                groups[start + length:], b":")
+        node = tree
+        for token in tokens:
+            node = node.setdefault(token, {})
+        node[None] = {}  # a form ends here
+    return _alternatives(tree)
+
+
+def _between(items, separator):
+    return [part for item in items for part in (separator, item)][1:]
+
+
+def _alternatives(tree):
+    branches = [token + _alternatives(subtree) for token, subtree in tree.items() if token]
+    if not branches:
+        return b""
+    either = branches[0] if len(branches) == 1 else b"(?:" + b"|".join(branches) + b")"
+    return b"(?:" + either + b")?" if None in tree else either
+
+
+ADDRESS_SYNTAX = b"(?:" + _IPV4 + b"|" + _ipv6_syntax() + b")"
+# The fields smtpprobe writes after the transcript, TABs and all, as they
+# follow it: those it passes on (printable_fields), and today's facts
+# (escaped, or words of closed vocabularies).
+OTHER_FIELDS_SYNTAX = rb"(?:\t[\t\x20-\x7e]*)?"
+
+
+def address_field(address):
+    """An address (an ipaddress object, not IPv4-mapped) as the first field
+    of a smtpprobe line."""
+    return str(address).encode("ascii")
 
 
 def longest_probe_line(longest_input_line):
@@ -160,11 +230,16 @@ _ITEM_NEEDS_ESCAPE = re.compile(rb"[^\x20-\x2b\x2d-\x5b\x5d-\x7e]")
 _ITEM_ESCAPED = list(_ESCAPED)
 _ITEM_ESCAPED[ord(",")] = b"\\x2c"
 
+# What follows the backslash of an escape: `x` and two hex digits, a letter,
+# or a note's word in brackets.
+_HEX = rb"[0-9a-fA-F]{2}"
+_LETTER = rb"[\\rnt]"
+_WORD = rb"[a-z][a-z0-9_-]*"
 _TOKEN = re.compile(
     rb"(" + _PRINTABLE_RUN + rb"+)"      # 1: plain text
-    rb"|\\x([0-9a-fA-F]{2})"             # 2: a byte in hex
-    rb"|\\([\\rnt])"                     # 3: a one-letter escape
-    rb"|\\\[([a-z][a-z0-9_-]*)\]"        # 4: a note
+    rb"|\\x(" + _HEX + rb")"             # 2: a byte in hex
+    rb"|\\(" + _LETTER + rb")"           # 3: a one-letter escape
+    rb"|\\\[(" + _WORD + rb")\]"         # 4: a note
 )
 _LETTERS = {b"\\": b"\\", b"r": b"\r", b"n": b"\n", b"t": b"\t"}
 
@@ -195,6 +270,18 @@ def printable_fields(data):
     if not _UNPRINTABLE.search(data):
         return data
     return _UNPRINTABLE.sub(lambda match: _ESCAPED[match.group()[0]], data)
+
+
+_STATUS_FIELDS = {status: status.encode("ascii") for status in STATUSES}
+
+
+def probe_line(address, status, transcript, rest):
+    """A smtpprobe line, without its LF: an address_field(), a status, an
+    escaped transcript, and the input line's fields after the address
+    (`rest`, empty or starting with a TAB) as printable_fields() writes
+    them."""
+    return b"%s\t%s\t%s%s" % (address, _STATUS_FIELDS[status], transcript,
+                                printable_fields(rest))
 
 
 def note(word):
@@ -274,6 +361,38 @@ def _what_is_bad(field, position):
     return f"bad escape {shown.group().decode('ascii')} {at}"
 
 
+# A whole line as smtpprobe writes it, in syntax that RE2 and Python both
+# read: what probe_line_fault() checks field by field, for a reader that
+# checks every line in one pass.
+_ESCAPED_FIELD_SYNTAX = (rb"(?:" + _PRINTABLE_RUN + rb"|\\x" + _HEX + rb"|\\" + _LETTER
+                         + rb"|\\\[" + _WORD + rb"\])*")
+PROBE_LINE_SYNTAX = (ADDRESS_SYNTAX + b"\t(?:" + b"|".join(_STATUS_FIELDS.values()) + b")\t"
+                     + _ESCAPED_FIELD_SYNTAX + OTHER_FIELDS_SYNTAX)
+_ADDRESS = re.compile(ADDRESS_SYNTAX)
+
+
+def probe_line_fault(line):
+    """What keeps `line` (without its LF) from being a line that smtpprobe
+    writes (probe_line, today_line), or None if nothing does."""
+    fields = line.split(TAB, TRANSCRIPT + 1)
+    if len(fields) <= TRANSCRIPT:
+        return f"fewer than {TRANSCRIPT + 1} fields"
+    if not _ADDRESS.fullmatch(fields[ADDRESS]):
+        return f"address {quoted(fields[ADDRESS])} is not one as smtpprobe writes it"
+    if fields[STATUS].decode("latin-1") not in STATUSES:
+        return f"unknown status {quoted(fields[STATUS])}"
+    try:
+        unescape(fields[TRANSCRIPT])
+    except BadEscape as error:
+        return f"transcript: {error}"
+    others = fields[TRANSCRIPT + 1].split(TAB) if len(fields) > TRANSCRIPT + 1 else []
+    for number, field in enumerate(others, TRANSCRIPT + 2):
+        bad = _UNPRINTABLE.search(field)
+        if bad:
+            return f"field {number}: " + _what_is_bad(field, bad.start())
+    return None
+
+
 def joined_text(data):
     """A transcript as awk would see one record: every CR removed, and the
     LF-separated lines joined by single spaces (a final LF ends the last
@@ -304,7 +423,7 @@ def common_forms(byte):
     return [bytes([byte])]
 
 
-_NOTE = re.compile(rb"\\\[[a-z][a-z0-9_-]*\]")
+_NOTE = re.compile(rb"\\\[" + _WORD + rb"\]")
 
 
 def toward_common_form(field):
