@@ -40,6 +40,17 @@ def tally_settings(**values):
             setattr(fieldcount, name, value)
 
 
+@contextlib.contextmanager
+def every_bad_line_shown():
+    """Name every bad line, for a while, so that each can be checked."""
+    saved = cli.SHOWN_BAD_LINES
+    cli.SHOWN_BAD_LINES = sys.maxsize
+    try:
+        yield
+    finally:
+        cli.SHOWN_BAD_LINES = saved
+
+
 # The report ------------------------------------------------------------------
 
 REPORT_1998 = ("20310 addresses\n18441 successful connections\n\n"
@@ -84,12 +95,66 @@ def test_report_percentages_are_of_addresses_and_of_connections():
         b"      1  12.5% IMail\n")
 
 
-def test_an_empty_input_still_has_both_headings():
-    result = run_inprocess("tally", ["-p"], b"")
-    assert (result.status, result.stderr) == (0, b"")
-    assert result.stdout == (b"0 addresses\n0 successful connections\n\n"
-                             b"Reasons for connection failures (% of addresses):\n\n"
-                             b"Server software tallies (% of successful connections):\n")
+@pytest.mark.parametrize("command", [
+    "tally < /dev/null", "true | tally", "tally missing", "tally -p empty"])
+def test_no_input_lines_is_a_fatal_stop_and_no_report(tmp_path, command):
+    (tmp_path / "empty").write_bytes(b"")
+    result = pipeline(command, cwd=tmp_path)
+    assert (result.status, result.stdout) == (1, b"")
+    assert result.errors[-1] == "tally: no input lines, so no report"
+
+
+def test_lines_none_of_which_is_counted_are_a_fatal_stop():
+    result = pipeline("yes 'not a guess' | head -3 | tally")
+    assert (result.status, result.stdout) == (1, b"")
+    assert result.errors == ["tally: stdin:1: fewer than 3 fields", "tally: stdin:2: fewer than 3 fields",
+                             "tally: stdin:3: fewer than 3 fields",
+                             "tally: no mtaguess line among the 3 input lines, so no report"]
+
+
+PROBE_LINE = b"192.0.2.1\tok\t220 mx.example.net ESMTP\\r\\n\tmx.example.net\texample.net\t10"
+
+
+@pytest.mark.parametrize("written, what", [
+    (PROBE_LINE, "smtpprobe's output (ADDRESS STATUS TRANSCRIPT); pipe it through mtaguess first"),
+    (b"192.0.2.1\tmx.example.net\texample.net\t10",
+     "mxlookup's output (ADDRESS MXHOST DOMAIN PREFERENCE); "
+     "pipe it through smtpprobe | mtaguess first"),
+    (b"192.0.2.1", "a list of addresses (ADDRESS), smtpprobe's input; "
+                   "pipe it through smtpprobe | mtaguess first"),
+    (b"example.net", "a list of domains (DOMAIN), mxlookup's input; "
+                     "pipe it through mxlookup | smtpprobe | mtaguess first"),
+    (b"12 addresses", "tally's report; read it with tally --merge"),
+])
+def test_another_stages_output_is_named_once_and_stops_the_run(tmp_path, written, what):
+    (tmp_path / "lines").write_bytes((written + b"\n") * 50000)
+    result = pipeline("cat lines | tally", cwd=tmp_path)
+    assert (result.status, result.stdout) == (1, b"")
+    assert result.errors == [f"tally: stdin:1: this is {what}"]
+
+
+def test_smtpprobes_real_output_is_recognised(tmp_path):
+    """What smtpprobe writes for an address where nothing listens."""
+    result = pipeline("printf '127.0.0.1\\n' | smtpprobe --port 9 --quiet | tally")
+    assert (result.status, result.stdout) == (1, b"")
+    assert result.errors == ["tally: stdin:1: this is smtpprobe's output (ADDRESS STATUS "
+                             "TRANSCRIPT); pipe it through mtaguess first"]
+
+
+def test_bad_lines_past_the_first_ten_are_counted_in_one_line(lines_1998, tmp_path):
+    (tmp_path / "guesses").write_bytes(lines_1998 + b"broken\n" * 12345)
+    result = pipeline("cat guesses | tally", cwd=tmp_path)
+    assert (result.status, result.stdout) == (1, REPORT_1998)
+    first = lines_1998.count(b"\n") + 1
+    assert result.errors == [f"tally: stdin:{n}: fewer than 3 fields"
+                             for n in range(first, first + 10)] + [
+        "tally: 12335 more bad lines not shown"]
+
+
+def test_one_bad_line_past_the_tenth_is_one_line():
+    result = run_inprocess("tally", [], b"x\n" * 11 + b"qmail\t192.0.2.1\tok\t220\n")
+    assert result.status == 1
+    assert result.errors[-1] == "tally: 1 more bad line not shown"
 
 
 def test_malformed_lines_are_named_skipped_and_make_exit_1():
@@ -98,7 +163,7 @@ def test_malformed_lines_are_named_skipped_and_make_exit_1():
              b"\n"                              # empty
              b"\t10.0.0.3\tok\t220 hi\n"        # empty label
              b"qmail\t10.0.0.4\tOK\t220 hi\n"   # statuses are lower case
-             b"qmail\t10.0.0.5\tok\r\n"         # a CR is part of the status
+             b"qmail\t10.0.0.5\tOK\r\n"         # a CRLF line end is dropped
              b"timed out\t10.0.0.6\ttimeout\t\n"
              b"sendmail\t10.0.0.7\tok")         # a last line without LF
     result = run_inprocess("tally", [], lines)
@@ -108,7 +173,7 @@ def test_malformed_lines_are_named_skipped_and_make_exit_1():
         "tally: stdin:3: fewer than 3 fields",
         "tally: stdin:4: empty label",
         'tally: stdin:5: unknown status "OK"',
-        'tally: stdin:6: unknown status "ok\\r"',
+        'tally: stdin:6: unknown status "OK"',
     ]
     assert result.lines == [
         b"3 addresses", b"2 successful connections", b"",
@@ -371,7 +436,7 @@ def test_the_report_holds_lines_up_to_their_status(lines, block_size, max_held):
     """The report of lines held only up to a few bytes is the report of the
     lines whose first three fields end within them; the others are named."""
     lines = [line for line in lines if line.split(b"\t", 1)[0]]  # no empty label
-    with tally_settings(BLOCK_SIZE=block_size, MAX_HELD=max_held):
+    with tally_settings(BLOCK_SIZE=block_size, MAX_HELD=max_held), every_bad_line_shown():
         result = run_inprocess("tally", [], b"".join(line + b"\n" for line in lines))
     kept = [line for line in lines if held(line, 3, max_held)]
     expected = run_inprocess("tally", [], b"".join(line + b"\n" for line in kept))

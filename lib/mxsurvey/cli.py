@@ -45,6 +45,9 @@ STDOUT_NAME = "stdout"
 STDOUT_FD = 1
 READ_SIZE = 1 << 16
 MAX_LINE = 1 << 20  # longer input lines are rejected, not buffered without end
+# The bad lines named one by one; the rest are counted in one line at the
+# end, so that a wrong input cannot bury the other messages in a flood.
+SHOWN_BAD_LINES = 10
 
 
 class Fatal(Exception):
@@ -64,6 +67,7 @@ class Context:
         self.stdout = stdout
         self.stderr = stderr
         self.bad_input = 0
+        self.bad_lines = 0
 
     def say(self, message):
         """Write one line for people on stderr."""
@@ -71,9 +75,23 @@ class Context:
         self.stderr.flush()
 
     def bad_line(self, source, lineno, message):
-        """Name a rejected input line; the run goes on and exits 1."""
+        """Name a rejected input line; the run goes on and exits 1.  Only
+        the first SHOWN_BAD_LINES are named, the rest counted."""
         self.bad_input += 1
-        self.say(f"{source}:{lineno}: {message}")
+        self.bad_lines += 1
+        if self.bad_lines <= SHOWN_BAD_LINES:
+            self.say(f"{source}:{lineno}: {message}")
+
+    def say_unshown(self):
+        """Count the bad lines that were not named, if any."""
+        unshown = self.bad_lines - SHOWN_BAD_LINES
+        if unshown > 0:
+            self.say(f"{unshown} more bad {plural(unshown, 'line')} not shown")
+
+
+def plural(count, noun):
+    """`noun` as it goes after `count`: `1 line`, `2 lines`."""
+    return noun if count == 1 else noun + "s"
 
 
 def int_option(args, name, minimum=0, maximum=None):
@@ -141,6 +159,7 @@ def run(name, usage, body, argv=None, stdin=None, stdout=None, stderr=None):
     try:
         body(_parse(usage, argv, ctx), ctx)
         ctx.stdout.flush()
+        ctx.say_unshown()
     except _Done as done:
         return done.status
     except UsageError as error:
@@ -148,6 +167,7 @@ def run(name, usage, body, argv=None, stdin=None, stdout=None, stderr=None):
         ctx.say("usage error: see --help")
         return EXIT_USAGE
     except (Fatal, WriteError) as error:
+        ctx.say_unshown()
         ctx.say(f"{error}")
         return EXIT_FATAL
     except BrokenPipeError:

@@ -88,16 +88,21 @@ def body(args, ctx):
 
 def count_outcomes(ctx, paths):
     """Counters of failure labels and of software labels over mtaguess lines;
-    malformed lines are named and skipped."""
+    malformed lines are named and skipped.  A CR that ends a line and a
+    byte order mark that starts an input are dropped.  Raises Fatal if no
+    line is counted, or if an input is another stage's output."""
     failures, software = collections.Counter(), collections.Counter()
+    lines_read = 0
     for source, stream in cli.open_inputs(ctx, paths):
         lineno = 0
-        for span in fieldcount.led_spans(stream, FIELDS_NEEDED):
+        for span in fieldcount.led_spans(WithoutBom(stream), FIELDS_NEEDED):
             if span is fieldcount.TOO_LONG:
                 lineno += 1
                 ctx.bad_line(source, lineno, fieldcount.too_long(FIELDS_NEEDED))
                 continue
-            found = OUTCOME.findall(*span)
+            found = [without_cr(*outcome) for outcome in OUTCOME.findall(*span)]
+            if lineno == 0 and found and problem(*found[0]):
+                stop_if_another_stage(source, first_line(*span))
             malformed = set()
             for outcome, count in collections.Counter(found).items():
                 label, _, status = outcome
@@ -112,7 +117,58 @@ def count_outcomes(ctx, paths):
                     if outcome in malformed:
                         ctx.bad_line(source, number, problem(*outcome))
             lineno += len(found)
+        lines_read += lineno
+    if not failures and not software:
+        raise cli.Fatal("no input lines, so no report" if not lines_read else
+                        f"no mtaguess line among the {lines_read} input "
+                        f"{cli.plural(lines_read, 'line')}, so no report")
     return failures, software
+
+
+def without_cr(label, tab, status):
+    """An outcome without the CR of a CRLF line end, which ends its status
+    or, on a line of one field, its label."""
+    if tab:
+        return label, tab, status.removesuffix(b"\r")
+    return label.removesuffix(b"\r"), tab, status
+
+
+def first_line(buffer, start, end):
+    """The first of the LF-led lines of a span, without its LF and CR."""
+    stop = buffer.find(LF, start + 1, end)
+    return cli.text_line(buffer[start + 1:end if stop < 0 else stop], 1)
+
+
+def stop_if_another_stage(source, line):
+    """Raise Fatal if the first line of an input is what another program
+    reads: one message, not one for each of its lines."""
+    kind = record.what_is(line)
+    advice = kind and record.advice(kind, NAME)
+    if advice:
+        raise cli.Fatal(f"{source}:1: this is {kind.what}; {advice}")
+
+
+class WithoutBom:
+    """A stream read without the byte order mark it may start with; no read
+    longer than asked for, as led_spans needs."""
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.started = False
+
+    def read(self, size):
+        if self.started:
+            return self.stream.read(size)
+        self.started = True
+        data = self.stream.read(size)
+        while data and cli.BOM.startswith(data) and len(data) < len(cli.BOM):
+            more = self.stream.read(size - len(data))
+            if not more:
+                break
+            data += more
+        if data.startswith(cli.BOM):
+            data = data[len(cli.BOM):] or self.stream.read(size)
+        return data
 
 
 # Over LF-led lines, one match a line: (LABEL, a TAB if the line reaches
