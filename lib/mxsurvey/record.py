@@ -389,9 +389,9 @@ def advice(kind, program):
     what `program` reads."""
     if kind.reader == program:
         return None
-    if kind.reader in PIPELINE and PIPELINE.index(kind.reader) < PIPELINE.index(program):
-        between = PIPELINE[PIPELINE.index(kind.reader):PIPELINE.index(program)]
-        return f"pipe it through {' | '.join(between)} first"
+    order = (*PIPELINE, MERGE)
+    if order.index(kind.reader) < order.index(program):
+        return f"pipe it through {' | '.join(order[order.index(kind.reader):order.index(program)])} first"
     return f"read it with {kind.reader}"
 
 

@@ -124,12 +124,24 @@ def read_rows(ctx, source, lines):
 
 def bounded_lines(stream):
     """Each line of a stream with its LF (the last may have none), or
-    TOO_LONG for a line longer than MAX_ROW bytes, dropped as it arrives."""
-    while line := stream.readline(MAX_ROW):
-        if len(line) == MAX_ROW and not line.endswith(LF):
+    TOO_LONG for a line longer than MAX_ROW bytes, dropped as it arrives.
+    A CRLF line end is read as LF, and a byte order mark that starts the
+    stream is dropped, so that a copy that passed through another system
+    reads as the original."""
+    first = True
+    while line := stream.readline(MAX_ROW + 1):
+        if len(line) == MAX_ROW + 1 and not line.endswith(LF):
             while (rest := stream.readline(cli.READ_SIZE)) and not rest.endswith(LF):
                 pass
             line = TOO_LONG
+        else:
+            if line.endswith(b"\r\n"):
+                line = line[:-2] + LF
+            if first:
+                line = line.removeprefix(cli.BOM)
+            if len(line) > MAX_ROW:
+                line = TOO_LONG
+        first = False
         yield line
 
 
