@@ -1,9 +1,11 @@
 """Inputs for tally and the coreutils pipeline that judges its counts."""
 
+import contextlib
 import random
 import subprocess
+import sys
 
-from mxsurvey import record
+from mxsurvey import cli, record
 
 STATUS_OF = {label: status for status, label in record.FAILURE_LABELS.items()}
 
@@ -34,3 +36,14 @@ def mtaguess_lines(failures, software, seed=1998):
                   f"\tmx{n}.example.net\texample.net\t10" for n in range(count)]
     random.Random(seed).shuffle(lines)
     return "".join(line + "\n" for line in lines).encode()
+
+
+@contextlib.contextmanager
+def every_bad_line_shown():
+    """Name every bad line, for a while, so that each can be checked."""
+    saved = cli.SHOWN_BAD_LINES
+    cli.SHOWN_BAD_LINES = sys.maxsize
+    try:
+        yield
+    finally:
+        cli.SHOWN_BAD_LINES = saved

@@ -19,7 +19,7 @@ from hypothesis import given, settings, strategies as st
 
 from mxsurvey import cli, fieldcount, tally, tallyfiles
 from programs import BIN, CHECKOUT, Result, pipeline, run, run_inprocess
-from tally_inputs import coreutils_counts, mtaguess_lines, table_rows
+from tally_inputs import coreutils_counts, every_bad_line_shown, mtaguess_lines, table_rows
 from world.survey1998 import FAILURES_1998, SOFTWARE_1998
 
 
@@ -38,17 +38,6 @@ def tally_settings(**values):
     finally:
         for name, value in saved.items():
             setattr(fieldcount, name, value)
-
-
-@contextlib.contextmanager
-def every_bad_line_shown():
-    """Name every bad line, for a while, so that each can be checked."""
-    saved = cli.SHOWN_BAD_LINES
-    cli.SHOWN_BAD_LINES = sys.maxsize
-    try:
-        yield
-    finally:
-        cli.SHOWN_BAD_LINES = saved
 
 
 # The report ------------------------------------------------------------------
