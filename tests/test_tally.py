@@ -17,7 +17,7 @@ import time
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from mxsurvey import cli, fieldcount, tally, tallyfiles
+from mxsurvey import __version__, cli, fieldcount, tally, tallyfiles
 from programs import BIN, CHECKOUT, Result, pipeline, run, run_inprocess
 from tally_inputs import coreutils_counts, every_bad_line_shown, mtaguess_lines, table_rows
 from world.survey1998 import FAILURES_1998, SOFTWARE_1998
@@ -96,9 +96,8 @@ def test_no_input_lines_is_a_fatal_stop_and_no_report(tmp_path, command):
 def test_lines_none_of_which_is_counted_are_a_fatal_stop():
     result = pipeline("yes 'not a guess' | head -3 | tally")
     assert (result.status, result.stdout) == (1, b"")
-    assert result.errors == ["tally: stdin:1: fewer than 3 fields", "tally: stdin:2: fewer than 3 fields",
-                             "tally: stdin:3: fewer than 3 fields",
-                             "tally: no mtaguess line among the 3 input lines, so no report"]
+    assert result.errors == [f"tally: stdin:{n}: fewer than 3 fields" for n in (1, 2, 3)] + [
+        "tally: no mtaguess line among the 3 input lines, so no report"]
 
 
 PROBE_LINE = b"192.0.2.1\tok\t220 mx.example.net ESMTP\\r\\n\tmx.example.net\texample.net\t10"
@@ -392,7 +391,8 @@ def test_counts_are_the_same_over_tiny_blocks_and_ranges_of_a_file(
         lines.pop()
     kept = [line for line in lines if held(line, number, max_held)]
     with tempfile.NamedTemporaryFile(prefix="tally-") as file, tally_settings(
-            BLOCK_SIZE=block_size, MAX_HELD=max_held, RANGE_MIN=range_min, PROCESSES=processes):
+            BLOCK_SIZE=block_size, MAX_HELD=max_held, RANGE_MIN=range_min,
+            PROCESSES=processes), every_bad_line_shown():
         file.write(data)
         file.flush()
         source = "stdin" if stdin else file.name
@@ -562,3 +562,176 @@ def test_the_man_page_synopsis_is_the_usage_text():
     usage = tally.USAGE.split("Usage:\n", 1)[1].split("\n\n", 1)[0]
     assert [line.strip() for line in synopsis.splitlines()] == [
         line.strip() for line in usage.splitlines()]
+
+
+# --counts of several fields: the same bytes as cut -f LIST ---------------------
+
+field_lists = st.lists(st.integers(1, 6), min_size=2, max_size=4).map(
+    lambda numbers: ",".join(map(str, numbers)))
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=any_input,
+       fields=st.one_of(field_lists, st.sampled_from(["1,2", "2-4", "1,3-5", "3,1", "2,2"])))
+def test_counts_of_several_fields_are_the_bytes_coreutils_print(data, fields):
+    result = run_inprocess("tally", ["--counts", "--field", fields], data)
+    assert (result.status, result.stderr) == (0, b"")
+    assert result.stdout == coreutils_counts(data, fields)
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=any_input, fields=field_lists, block_size=st.integers(1, 12))
+def test_counts_of_several_fields_over_tiny_blocks_and_ranges_of_a_file(data, fields, block_size):
+    with tempfile.NamedTemporaryFile(prefix="tally-") as file, tally_settings(
+            BLOCK_SIZE=block_size, RANGE_MIN=1, PROCESSES=3):
+        file.write(data)
+        file.flush()
+        result = run_inprocess("tally", ["--counts", "--field", fields, file.name])
+    assert (result.status, result.stderr) == (0, b"")
+    assert result.stdout == coreutils_counts(data, fields)
+
+
+def test_counts_of_pairs_as_a_real_process_against_cut(tmp_path):
+    """Pairs with missing fields: a line without a TAB, one with only field 1."""
+    data = b"192.0.2.1\tok\tx\n192.0.2.1\tok\ty\nlonely\n192.0.2.2\t\n192.0.2.2\n192.0.2.1\tok\n"
+    (tmp_path / "lines").write_bytes(data)
+    ours = pipeline("tally --counts --field 1,2 < lines", cwd=tmp_path)
+    theirs = pipeline("cut -f1,2 < lines | LC_ALL=C sort | LC_ALL=C uniq -c | LC_ALL=C sort -rn",
+                      cwd=tmp_path)
+    assert (ours.status, ours.stderr) == (0, b"")
+    assert ours.stdout == theirs.stdout
+    assert b"      3 192.0.2.1\tok\n" in ours.stdout
+
+
+@pytest.mark.parametrize("fields", ["0", "1,0", "x", "1,,2", "3-1", "-2", "2-", "1-9999"])
+def test_a_field_list_cut_would_refuse_or_tally_cannot_hold_is_a_usage_error(fields):
+    result = run("tally", ["--counts", "--field", fields])
+    assert (result.status, result.stdout) == (2, b"")
+    assert result.errors[0] == (
+        f"tally: --field takes a field number from 1 to {fieldcount.MAX_FIELD}, or a list of "
+        f"them as cut -f takes it (1,2 or 1-3), not {fields!r}")
+
+
+# Another system's copies: CRLF line ends and a byte order mark -------------------
+
+@pytest.mark.timeout(60)
+def test_a_crlf_copy_of_mtaguess_lines_is_counted_as_the_original(lines_1998, tmp_path):
+    (tmp_path / "guesses").write_bytes(lines_1998)
+    result = pipeline("sed 's/$/\\r/' guesses | tally", cwd=tmp_path)
+    assert (result.status, result.stdout, result.stderr) == (0, REPORT_1998, b"")
+    result = pipeline("{ printf '\\357\\273\\277'; sed 's/$/\\r/' guesses; } | tally --percent",
+                      cwd=tmp_path)
+    assert (result.status, result.stderr) == (0, b"")
+    assert result.stdout == run_inprocess("tally", ["--percent"], lines_1998).stdout
+
+
+def test_a_byte_order_mark_alone_is_no_input_lines():
+    result = run_inprocess("tally", [], cli.BOM)
+    assert (result.status, result.errors) == (1, ["tally: no input lines, so no report"])
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("options", [[], ["--percent"],
+                                     ["--stamp", "--labels-from", "patterns.awk"]])
+def test_a_crlf_copy_of_a_report_merges_and_diffs_as_the_original(lines_1998, tmp_path, options):
+    (tmp_path / "guesses").write_bytes(lines_1998)
+    assert pipeline(f"tally {' '.join(options)} guesses > month", cwd=tmp_path).status == 0
+    result = pipeline("sed 's/$/\\r/' month > month.crlf && { printf '\\357\\273\\277'; "
+                      "cat month.crlf; } > month.bom && tally --merge month.crlf month.bom",
+                      cwd=tmp_path)
+    assert (result.status, result.stderr) == (0, b"")
+    assert result.stdout == pipeline("tally --merge month month", cwd=tmp_path).stdout
+    result = pipeline("tally --diff month.crlf month", cwd=tmp_path)
+    assert (result.status, result.stderr) == (0, b"")
+    assert result.stdout == pipeline("tally --diff month month", cwd=tmp_path).stdout
+
+
+def test_rows_of_counts_keep_a_cr_that_ends_a_label():
+    """cut keeps the CR of a CRLF line, so --counts does, and --merge reads it back."""
+    rows = run_inprocess("tally", ["--counts"], b"a\r\na\r\nb\n").stdout
+    assert rows == coreutils_counts(b"a\r\na\r\nb\n")
+    assert run_inprocess("tally", ["--merge"], rows).stdout == rows
+
+
+# Stamps: what made a report -----------------------------------------------------
+
+def sha256(path):
+    return subprocess.run(["sha256sum", path], capture_output=True, check=True,
+                          text=True).stdout.split()[0]
+
+
+@pytest.mark.timeout(60)
+def test_a_stamped_report_names_tally_the_time_and_the_pattern_lists(lines_1998, tmp_path):
+    (tmp_path / "guesses").write_bytes(lines_1998)
+    (tmp_path / "mine.awk").write_bytes(b"/qmail/ qmail\n")
+    result = pipeline("SOURCE_DATE_EPOCH=1796612400 tally --labels-from patterns-2026.awk "
+                      "--labels-from mine.awk guesses", cwd=tmp_path)
+    assert (result.status, result.stderr) == (0, b"")
+    shipped = CHECKOUT / "patterns-2026.awk"
+    assert result.stdout == (
+        f"# made by tally {__version__} on 2026-12-07T03:00:00Z\n"
+        f"# labels: patterns-2026.awk sha256:{sha256(shipped)}\n"
+        f"# labels: mine.awk sha256:{sha256(tmp_path / 'mine.awk')}\n").encode() + REPORT_1998
+    stamp_only = pipeline("SOURCE_DATE_EPOCH=0 tally --stamp guesses", cwd=tmp_path)
+    assert stamp_only.stdout == (f"# made by tally {__version__} on 1970-01-01T00:00:00Z\n"
+                                 .encode() + REPORT_1998)
+
+
+def test_a_pattern_list_that_cannot_be_read_stops_the_run(lines_1998, tmp_path):
+    result = run("tally", ["--labels-from", str(tmp_path / "missing.awk")], lines_1998)
+    assert (result.status, result.stdout) == (1, b"")
+    assert result.errors == [
+        f"tally: cannot read {tmp_path / 'missing.awk'}: No such file or directory"]
+
+
+@pytest.mark.timeout(60)
+def test_merge_keeps_what_the_stamps_agree_on_and_warns_of_different_lists(lines_1998, tmp_path):
+    (tmp_path / "guesses").write_bytes(lines_1998)
+    script = ("tally --labels-from patterns.awk guesses > a && "
+              "tally --labels-from patterns.awk guesses > b && "
+              "tally --labels-from patterns-2026.awk guesses > c && tally guesses > plain")
+    assert pipeline(script, cwd=tmp_path).status == 0
+    labels = f"# labels: patterns.awk sha256:{sha256(CHECKOUT / 'patterns.awk')}\n".encode()
+    twice = pipeline("tally --merge a b", cwd=tmp_path).stdout
+    agreed = pipeline("SOURCE_DATE_EPOCH=0 tally --merge --stamp a b", cwd=tmp_path)
+    assert (agreed.status, agreed.stderr) == (0, b"")
+    assert agreed.stdout == (f"# made by tally {__version__} on 1970-01-01T00:00:00Z\n"
+                             .encode() + labels + twice)
+    # A report without a stamp does not say its list: none is kept.
+    unsaid = pipeline("SOURCE_DATE_EPOCH=0 tally --merge --stamp a plain", cwd=tmp_path)
+    assert (unsaid.status, unsaid.stderr) == (0, b"")
+    assert unsaid.stdout == (f"# made by tally {__version__} on 1970-01-01T00:00:00Z\n"
+                             .encode() + twice)
+    mixed = pipeline("SOURCE_DATE_EPOCH=0 tally --merge --stamp a c", cwd=tmp_path)
+    assert mixed.status == 0 and labels not in mixed.stdout
+    assert mixed.errors == [
+        f"tally: a was labelled with patterns.awk (sha256:{sha256(CHECKOUT / 'patterns.awk')[:12]}"
+        f"...) and c with patterns-2026.awk (sha256:{sha256(CHECKOUT / 'patterns-2026.awk')[:12]}"
+        f"...); the sum mixes two pattern lists"]
+
+
+@pytest.mark.timeout(60)
+def test_diff_warns_when_two_months_were_labelled_with_different_lists(lines_1998, tmp_path):
+    (tmp_path / "guesses").write_bytes(lines_1998)
+    script = ("tally --labels-from patterns.awk guesses > may && "
+              "tally --labels-from patterns-2026.awk guesses > june && tally guesses > plain")
+    assert pipeline(script, cwd=tmp_path).status == 0
+    expected = pipeline("tally --diff plain plain", cwd=tmp_path).stdout
+    result = pipeline("tally --diff may june", cwd=tmp_path)
+    assert (result.status, result.stdout) == (0, expected)
+    assert len(result.errors) == 1
+    assert result.errors[0].startswith("tally: may was labelled with patterns.awk (sha256:")
+    assert result.errors[0].endswith(
+        "; a change of pattern list is not a change of software")
+    for same in ["may may", "may plain", "plain june"]:
+        result = pipeline(f"tally --diff {same}", cwd=tmp_path)
+        assert (result.status, result.stdout, result.stderr) == (0, expected, b"")
+
+
+def test_concatenated_stamped_reports_merge_as_the_reports():
+    lines = mtaguess_lines([(2, "timed out")], [(3, "sendmail")])
+    plain = run_inprocess("tally", [], lines).stdout
+    stamped = run_inprocess("tally", ["--stamp"], lines).stdout
+    result = run_inprocess("tally", ["--merge"], stamped + stamped + plain)
+    assert (result.status, result.stderr) == (0, b"")
+    assert result.stdout == run_inprocess("tally", ["--merge"], plain * 3).stdout

@@ -390,8 +390,9 @@ def advice(kind, program):
     if kind.reader == program:
         return None
     order = (*PIPELINE, MERGE)
-    if order.index(kind.reader) < order.index(program):
-        return f"pipe it through {' | '.join(order[order.index(kind.reader):order.index(program)])} first"
+    start, end = order.index(kind.reader), order.index(program)
+    if start < end:
+        return f"pipe it through {' | '.join(order[start:end])} first"
     return f"read it with {kind.reader}"
 
 

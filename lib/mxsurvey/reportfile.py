@@ -87,8 +87,8 @@ def read_reports(ctx, source, lines, stamp=None):
         head = head_follows(lines)
         if not head:
             lineno, line = lines.read()
-            ctx.bad_line(source, lineno, f"not the first line of a report (COUNT addresses): "
-                                         f"{shown(line.rstrip(LF)[:60]) if line else 'a long line'}")
+            what = shown(line.rstrip(LF)[:60]) if line else "a long line"
+            ctx.bad_line(source, lineno, f"not the first line of a report (COUNT addresses): {what}")
             stamp = reportstamp.read_stamp(lines)
             continue
         lineno, _ = lines.read()

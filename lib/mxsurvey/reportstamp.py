@@ -107,5 +107,5 @@ def first_disagreement(stamped):
 
 def described(labels):
     """A list of labels for a message: `patterns.awk (sha256:5f1c3a0b9e2d...)`."""
-    return ", ".join(f"{name.decode('ascii', 'backslashreplace')} (sha256:{digest[:12].decode()}...)"
-                     for name, digest in labels)
+    return ", ".join(f"{name.decode('ascii', 'backslashreplace')} "
+                     f"(sha256:{digest[:12].decode()}...)" for name, digest in labels)
