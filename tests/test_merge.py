@@ -588,3 +588,13 @@ def test_a_damaged_report_is_named_or_read_right(tmp_path_factory, data, reports
             itertools.combinations(reports, size) for size in range(len(reports) + 1))
         assert result.stdout in {tally(["--merge"], b"".join(subset))
                                  for subset in subsets if subset}
+
+
+def test_a_report_of_one_address_is_named_in_the_singular():
+    result = run_inprocess("tally", ["--merge"], b"1 addresses\n1 successful connections\n\n"
+                           b"Reasons for connection failures:\n\nServer software tallies:\n")
+    assert result.errors == [
+        "tally: stdin:2: 1 successful connection, but the software rows add up to 0",
+        "tally: stdin:1: 1 address, but the rows add up to 0",
+        "tally: stdin:1: the report from here to line 6 is left out",
+        NOTHING_TO_MERGE]

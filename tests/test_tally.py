@@ -735,3 +735,30 @@ def test_concatenated_stamped_reports_merge_as_the_reports():
     result = run_inprocess("tally", ["--merge"], stamped + stamped + plain)
     assert (result.status, result.stderr) == (0, b"")
     assert result.stdout == run_inprocess("tally", ["--merge"], plain * 3).stdout
+
+
+# The command line ----------------------------------------------------------------
+
+@pytest.mark.parametrize("argv, complaint", [
+    (["--bogus"], "unknown option --bogus"),
+    (["--field", "2"], "--field goes only with --counts"),
+    (["--counts", "--merge"], "--counts and --merge do not go together"),
+    (["--merge", "--diff", "a", "b"], "--merge and --diff do not go together"),
+    (["--merge", "--field", "2"], "--field does not go with --merge"),
+    (["--diff", "--percent", "a", "b"], "--percent does not go with --diff"),
+    (["--merge", "--labels-from", "x"], "--labels-from does not go with --merge"),
+    (["--diff", "a"], "--diff goes as --diff OLD NEW"),
+    (["--counts", "--field"], "--field requires argument"),
+])
+def test_a_wrong_command_line_is_named_then_the_usage(argv, complaint):
+    result = run("tally", argv)
+    assert (result.status, result.stdout) == (2, b"")
+    assert result.errors[0] == f"tally: usage error: {complaint}; the usage is:"
+    assert "\n".join(result.errors[1:]) + "\n" == cli.usage_lines(tally.USAGE)
+
+
+def test_help_fits_80_columns_and_says_what_tally_reads_and_writes():
+    result = run("tally", ["--help"])
+    assert (result.status, result.stderr) == (0, b"")
+    assert max(map(len, result.stdout.decode().splitlines())) <= 79
+    assert b"Reads mtaguess lines" in result.stdout and b"writes the report" in result.stdout

@@ -29,7 +29,7 @@ row can be taken for one, since its third line is empty.
 import collections
 import re
 
-from . import record, reportstamp, tallyfiles
+from . import cli, record, reportstamp, tallyfiles
 
 LF = record.LF
 TAB = record.TAB
@@ -211,12 +211,14 @@ class Report:
         if not self.faults:
             counted = sum(self.counts[SOFTWARE].values())
             if counted != self.connections:
-                self.fault(self.lineno + 1, f"{self.connections} successful connections, "
+                self.fault(self.lineno + 1, f"{self.connections} successful "
+                                            f"{cli.plural(self.connections, 'connection')}, "
                                             f"but the software rows add up to {counted}")
             counted += sum(self.counts[FAILURES].values())
             if counted != self.addresses:
-                self.fault(self.lineno,
-                           f"{self.addresses} addresses, but the rows add up to {counted}")
+                self.fault(self.lineno, f"{self.addresses} "
+                                        f"{cli.plural(self.addresses, 'address', 'addresses')}, "
+                                        f"but the rows add up to {counted}")
         if self.faults:
             self.ctx.bad_line(self.source, self.lineno,
                               f"the report from here to line {self.last} is left out")
