@@ -117,22 +117,22 @@ def count_outcomes(ctx, paths):
                 lineno += 1
                 ctx.bad_line(source, lineno, fieldcount.too_long(FIELDS_NEEDED))
                 continue
-            found = [without_cr(*outcome) for outcome in OUTCOME.findall(*span)]
-            if lineno == 0 and found and problem(*found[0]):
+            found = OUTCOME.findall(*span)
+            if lineno == 0 and found and problem(*without_cr(*found[0])):
                 stop_if_another_stage(source, first_line(*span))
             malformed = set()
-            for outcome, count in collections.Counter(found).items():
-                label, _, status = outcome
+            for written, count in collections.Counter(found).items():
+                label, _, status = outcome = without_cr(*written)
                 if problem(*outcome):
-                    malformed.add(outcome)
+                    malformed.add(written)
                 elif status == OK:
                     software[label] += count
                 else:
                     failures[label] += count
             if malformed:
-                for number, outcome in enumerate(found, lineno + 1):
-                    if outcome in malformed:
-                        ctx.bad_line(source, number, problem(*outcome))
+                for number, written in enumerate(found, lineno + 1):
+                    if written in malformed:
+                        ctx.bad_line(source, number, problem(*without_cr(*written)))
             lineno += len(found)
         lines_read += lineno
     if not failures and not software:
