@@ -1,11 +1,9 @@
 """Inputs for tally and the coreutils pipeline that judges its counts."""
 
-import contextlib
 import random
 import subprocess
-import sys
 
-from mxsurvey import cli, record
+from mxsurvey import record
 
 STATUS_OF = {label: status for status, label in record.FAILURE_LABELS.items()}
 
@@ -37,13 +35,3 @@ def mtaguess_lines(failures, software, seed=1998):
     random.Random(seed).shuffle(lines)
     return "".join(line + "\n" for line in lines).encode()
 
-
-@contextlib.contextmanager
-def every_bad_line_shown():
-    """Name every bad line, for a while, so that each can be checked."""
-    saved = cli.SHOWN_BAD_LINES
-    cli.SHOWN_BAD_LINES = sys.maxsize
-    try:
-        yield
-    finally:
-        cli.SHOWN_BAD_LINES = saved

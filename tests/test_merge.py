@@ -10,7 +10,8 @@ from hypothesis import given, settings, strategies as st
 
 from mxsurvey import reportfile, tallyfiles
 from programs import pipeline, run_inprocess
-from tally_inputs import coreutils_counts, every_bad_line_shown, mtaguess_lines, table_rows
+from programs import every_bad_line_shown
+from tally_inputs import coreutils_counts, mtaguess_lines, table_rows
 from world.survey1998 import FAILURES_1998, SOFTWARE_1998
 
 
