@@ -1,13 +1,17 @@
 """Running the programs in tests: in-process (streams injected) and as real
 subprocesses of the executables in bin/, in real pipes."""
 
+import contextlib
 import fcntl
 import importlib
 import io
 import os
 import select
 import subprocess
+import sys
 from pathlib import Path
+
+from mxsurvey import cli
 
 CHECKOUT = Path(__file__).resolve().parent.parent
 BIN = CHECKOUT / "bin"
@@ -103,3 +107,14 @@ def check_whole_lines(status, output, said, full, where):
         start = output.rfind(b"\n", 0, cut) + 1
         raise AssertionError(f"{where}: not a line it writes: {output[start:start + 200]!r}")
     assert output == b"" or output.endswith(b"\n"), (where, output[-200:])
+
+
+@contextlib.contextmanager
+def every_bad_line_shown():
+    """Name every bad line, for a while, so that each can be checked."""
+    saved = cli.SHOWN_BAD_LINES
+    cli.SHOWN_BAD_LINES = sys.maxsize
+    try:
+        yield
+    finally:
+        cli.SHOWN_BAD_LINES = saved

@@ -34,3 +34,4 @@ def mtaguess_lines(failures, software, seed=1998):
                   f"\tmx{n}.example.net\texample.net\t10" for n in range(count)]
     random.Random(seed).shuffle(lines)
     return "".join(line + "\n" for line in lines).encode()
+

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 from mxsurvey import cli, output
+from programs import pipeline
 
 USAGE = """\
 echo-lines: write each input line back.
@@ -203,3 +204,10 @@ def test_line_end_is_the_end_of_the_line_a_position_is_in(lines, tail, data):
         assert end == position
     else:
         assert end == min([start for start in starts if start > position] + [len(text)])
+
+
+def test_every_program_names_ten_bad_lines_and_counts_the_rest():
+    result = pipeline("yes 'no fields at all' | head -25 | mtaguess")
+    assert (result.status, result.stdout) == (1, b"")
+    assert result.errors == [f"mtaguess: stdin:{n}: fewer than 3 fields" for n in range(1, 11)] + [
+        "mtaguess: 15 more bad lines not shown"]

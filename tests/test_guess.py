@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 import survey_lines
 from awk_judge import regexes, texts
 from mxsurvey import cli, guess, patterns, record
-from programs import BIN, pipeline, run, run_inprocess
+from programs import BIN, every_bad_line_shown, pipeline, run, run_inprocess
 from scripted_smtp import Farm, say_and_close
 
 SENDMAIL = (b"220 mx.example.net ESMTP Sendmail 8.8.8/8.8.8; Mon, 11 May 1998\\r\\n"
@@ -300,7 +300,8 @@ lines_drawn = st.one_of(
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(lines_drawn, max_size=40))
 def test_a_chunk_is_labelled_as_line_by_line(lines):
-    done = run_inprocess("mtaguess", [], feed(*lines))
+    with every_bad_line_shown():
+        done = run_inprocess("mtaguess", [], feed(*lines))
     expected = [expected_line(line) for line in lines]
     assert done.lines == [line for line in expected if line is not None]
     assert done.status == (1 if None in expected else 0)

@@ -17,7 +17,7 @@ from hypothesis import assume, example, given, settings, strategies as st
 
 from mxsurvey import dnswire, lookup, mailroute
 from nameserver import DroppingRelay, NameServer, SilentServer
-from programs import BIN, pipeline, run, run_inprocess
+from programs import BIN, every_bad_line_shown, pipeline, run, run_inprocess
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -303,7 +303,8 @@ BAD_LINES = [
 
 def test_bad_lines_are_named_counted_and_skipped(nsd):
     stdin = b"one.example\n" + b"".join(line + b"\n" for line, _ in BAD_LINES) + b"prefs.example\n"
-    result = run_inprocess("mxlookup", ["--server", nsd.spec], stdin)
+    with every_bad_line_shown():
+        result = run_inprocess("mxlookup", ["--server", nsd.spec], stdin)
     assert result.status == 1
     assert [line[2] for line in fields(result)] == ["one.example"] + ["prefs.example"] * 3
     assert result.errors[:-1] == [

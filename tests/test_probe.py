@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from mxsurvey import record
-from programs import BIN, CHECKOUT, pipeline, run_inprocess
+from programs import BIN, CHECKOUT, every_bad_line_shown, pipeline, run_inprocess
 from scripted_smtp import (
     Farm, close_at_once, drip, reset_at_once, say_and_close, silent, slow, smtp)
 
@@ -297,7 +297,8 @@ def test_bad_lines_are_named_and_skipped(farm):
         13: ("127.0.0.1\r\r", "not an IP address: '127.0.0.1\\r'"),  # one CR is dropped
     }
     lines = [server] + [line for line, _ in bad.values()] + [f"{server}\tagain"]
-    result = probe(farm, lines)
+    with every_bad_line_shown():
+        result = probe(farm, lines)
     assert result.status == 1
     assert list(records(result)) == [server]
     assert result.errors[:-1] == [f"smtpprobe: stdin:{n}: {why}" for n, (_, why) in bad.items()]

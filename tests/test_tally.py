@@ -17,8 +17,9 @@ import time
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from mxsurvey import cli, fieldcount, tally, tallyfiles
+from mxsurvey import __version__, cli, fieldcount, tally, tallyfiles
 from programs import BIN, CHECKOUT, Result, pipeline, run, run_inprocess
+from programs import every_bad_line_shown
 from tally_inputs import coreutils_counts, mtaguess_lines, table_rows
 from world.survey1998 import FAILURES_1998, SOFTWARE_1998
 
@@ -84,12 +85,65 @@ def test_report_percentages_are_of_addresses_and_of_connections():
         b"      1  12.5% IMail\n")
 
 
-def test_an_empty_input_still_has_both_headings():
-    result = run_inprocess("tally", ["-p"], b"")
-    assert (result.status, result.stderr) == (0, b"")
-    assert result.stdout == (b"0 addresses\n0 successful connections\n\n"
-                             b"Reasons for connection failures (% of addresses):\n\n"
-                             b"Server software tallies (% of successful connections):\n")
+@pytest.mark.parametrize("command", [
+    "tally < /dev/null", "true | tally", "tally missing", "tally -p empty"])
+def test_no_input_lines_is_a_fatal_stop_and_no_report(tmp_path, command):
+    (tmp_path / "empty").write_bytes(b"")
+    result = pipeline(command, cwd=tmp_path)
+    assert (result.status, result.stdout) == (1, b"")
+    assert result.errors[-1] == "tally: no input lines, so no report"
+
+
+def test_lines_none_of_which_is_counted_are_a_fatal_stop():
+    result = pipeline("yes 'not a guess' | head -3 | tally")
+    assert (result.status, result.stdout) == (1, b"")
+    assert result.errors == [f"tally: stdin:{n}: fewer than 3 fields" for n in (1, 2, 3)] + [
+        "tally: no mtaguess line among the 3 input lines, so no report"]
+
+
+PROBE_LINE = b"192.0.2.1\tok\t220 mx.example.net ESMTP\\r\\n\tmx.example.net\texample.net\t10"
+
+
+@pytest.mark.parametrize("written, what", [
+    (PROBE_LINE, "smtpprobe's output (ADDRESS STATUS TRANSCRIPT); pipe it through mtaguess first"),
+    (b"192.0.2.1\tmx.example.net\texample.net\t10",
+     "mxlookup's output (ADDRESS MXHOST DOMAIN PREFERENCE); "
+     "pipe it through smtpprobe | mtaguess first"),
+    (b"192.0.2.1", "a list of addresses (ADDRESS), smtpprobe's input; "
+                   "pipe it through smtpprobe | mtaguess first"),
+    (b"example.net", "a list of domains (DOMAIN), mxlookup's input; "
+                     "pipe it through mxlookup | smtpprobe | mtaguess first"),
+    (b"12 addresses", "tally's report; read it with tally --merge"),
+])
+def test_another_stages_output_is_named_once_and_stops_the_run(tmp_path, written, what):
+    (tmp_path / "lines").write_bytes((written + b"\n") * 50000)
+    result = pipeline("cat lines | tally", cwd=tmp_path)
+    assert (result.status, result.stdout) == (1, b"")
+    assert result.errors == [f"tally: stdin:1: this is {what}"]
+
+
+def test_smtpprobes_real_output_is_recognised(tmp_path):
+    """What smtpprobe writes for an address where nothing listens."""
+    result = pipeline("printf '127.0.0.1\\n' | smtpprobe --port 9 --quiet | tally")
+    assert (result.status, result.stdout) == (1, b"")
+    assert result.errors == ["tally: stdin:1: this is smtpprobe's output (ADDRESS STATUS "
+                             "TRANSCRIPT); pipe it through mtaguess first"]
+
+
+def test_bad_lines_past_the_first_ten_are_counted_in_one_line(lines_1998, tmp_path):
+    (tmp_path / "guesses").write_bytes(lines_1998 + b"broken\n" * 12345)
+    result = pipeline("cat guesses | tally", cwd=tmp_path)
+    assert (result.status, result.stdout) == (1, REPORT_1998)
+    first = lines_1998.count(b"\n") + 1
+    assert result.errors == [f"tally: stdin:{n}: fewer than 3 fields"
+                             for n in range(first, first + 10)] + [
+        "tally: 12335 more bad lines not shown"]
+
+
+def test_one_bad_line_past_the_tenth_is_one_line():
+    result = run_inprocess("tally", [], b"x\n" * 11 + b"qmail\t192.0.2.1\tok\t220\n")
+    assert result.status == 1
+    assert result.errors[-1] == "tally: 1 more bad line not shown"
 
 
 def test_malformed_lines_are_named_skipped_and_make_exit_1():
@@ -98,7 +152,7 @@ def test_malformed_lines_are_named_skipped_and_make_exit_1():
              b"\n"                              # empty
              b"\t10.0.0.3\tok\t220 hi\n"        # empty label
              b"qmail\t10.0.0.4\tOK\t220 hi\n"   # statuses are lower case
-             b"qmail\t10.0.0.5\tok\r\n"         # a CR is part of the status
+             b"qmail\t10.0.0.5\tOK\r\n"         # a CRLF line end is dropped
              b"timed out\t10.0.0.6\ttimeout\t\n"
              b"sendmail\t10.0.0.7\tok")         # a last line without LF
     result = run_inprocess("tally", [], lines)
@@ -108,7 +162,7 @@ def test_malformed_lines_are_named_skipped_and_make_exit_1():
         "tally: stdin:3: fewer than 3 fields",
         "tally: stdin:4: empty label",
         'tally: stdin:5: unknown status "OK"',
-        'tally: stdin:6: unknown status "ok\\r"',
+        'tally: stdin:6: unknown status "OK"',
     ]
     assert result.lines == [
         b"3 addresses", b"2 successful connections", b"",
@@ -338,7 +392,8 @@ def test_counts_are_the_same_over_tiny_blocks_and_ranges_of_a_file(
         lines.pop()
     kept = [line for line in lines if held(line, number, max_held)]
     with tempfile.NamedTemporaryFile(prefix="tally-") as file, tally_settings(
-            BLOCK_SIZE=block_size, MAX_HELD=max_held, RANGE_MIN=range_min, PROCESSES=processes):
+            BLOCK_SIZE=block_size, MAX_HELD=max_held, RANGE_MIN=range_min,
+            PROCESSES=processes), every_bad_line_shown():
         file.write(data)
         file.flush()
         source = "stdin" if stdin else file.name
@@ -371,7 +426,7 @@ def test_the_report_holds_lines_up_to_their_status(lines, block_size, max_held):
     """The report of lines held only up to a few bytes is the report of the
     lines whose first three fields end within them; the others are named."""
     lines = [line for line in lines if line.split(b"\t", 1)[0]]  # no empty label
-    with tally_settings(BLOCK_SIZE=block_size, MAX_HELD=max_held):
+    with tally_settings(BLOCK_SIZE=block_size, MAX_HELD=max_held), every_bad_line_shown():
         result = run_inprocess("tally", [], b"".join(line + b"\n" for line in lines))
     kept = [line for line in lines if held(line, 3, max_held)]
     expected = run_inprocess("tally", [], b"".join(line + b"\n" for line in kept))
@@ -508,3 +563,203 @@ def test_the_man_page_synopsis_is_the_usage_text():
     usage = tally.USAGE.split("Usage:\n", 1)[1].split("\n\n", 1)[0]
     assert [line.strip() for line in synopsis.splitlines()] == [
         line.strip() for line in usage.splitlines()]
+
+
+# --counts of several fields: the same bytes as cut -f LIST ---------------------
+
+field_lists = st.lists(st.integers(1, 6), min_size=2, max_size=4).map(
+    lambda numbers: ",".join(map(str, numbers)))
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=any_input,
+       fields=st.one_of(field_lists, st.sampled_from(["1,2", "2-4", "1,3-5", "3,1", "2,2"])))
+def test_counts_of_several_fields_are_the_bytes_coreutils_print(data, fields):
+    result = run_inprocess("tally", ["--counts", "--field", fields], data)
+    assert (result.status, result.stderr) == (0, b"")
+    assert result.stdout == coreutils_counts(data, fields)
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=any_input, fields=field_lists, block_size=st.integers(1, 12))
+def test_counts_of_several_fields_over_tiny_blocks_and_ranges_of_a_file(data, fields, block_size):
+    with tempfile.NamedTemporaryFile(prefix="tally-") as file, tally_settings(
+            BLOCK_SIZE=block_size, RANGE_MIN=1, PROCESSES=3):
+        file.write(data)
+        file.flush()
+        result = run_inprocess("tally", ["--counts", "--field", fields, file.name])
+    assert (result.status, result.stderr) == (0, b"")
+    assert result.stdout == coreutils_counts(data, fields)
+
+
+def test_counts_of_pairs_as_a_real_process_against_cut(tmp_path):
+    """Pairs with missing fields: a line without a TAB, one with only field 1."""
+    data = b"192.0.2.1\tok\tx\n192.0.2.1\tok\ty\nlonely\n192.0.2.2\t\n192.0.2.2\n192.0.2.1\tok\n"
+    (tmp_path / "lines").write_bytes(data)
+    ours = pipeline("tally --counts --field 1,2 < lines", cwd=tmp_path)
+    theirs = pipeline("cut -f1,2 < lines | LC_ALL=C sort | LC_ALL=C uniq -c | LC_ALL=C sort -rn",
+                      cwd=tmp_path)
+    assert (ours.status, ours.stderr) == (0, b"")
+    assert ours.stdout == theirs.stdout
+    assert b"      3 192.0.2.1\tok\n" in ours.stdout
+
+
+@pytest.mark.parametrize("fields", ["0", "1,0", "x", "1,,2", "3-1", "-2", "2-", "1-9999"])
+def test_a_field_list_cut_would_refuse_or_tally_cannot_hold_is_a_usage_error(fields):
+    result = run("tally", ["--counts", "--field", fields])
+    assert (result.status, result.stdout) == (2, b"")
+    assert result.errors[0] == (
+        f"tally: --field takes a field number from 1 to {fieldcount.MAX_FIELD}, or a list of "
+        f"them as cut -f takes it (1,2 or 1-3), not {fields!r}")
+
+
+# Another system's copies: CRLF line ends and a byte order mark -------------------
+
+@pytest.mark.timeout(60)
+def test_a_crlf_copy_of_mtaguess_lines_is_counted_as_the_original(lines_1998, tmp_path):
+    (tmp_path / "guesses").write_bytes(lines_1998)
+    result = pipeline("sed 's/$/\\r/' guesses | tally", cwd=tmp_path)
+    assert (result.status, result.stdout, result.stderr) == (0, REPORT_1998, b"")
+    result = pipeline("{ printf '\\357\\273\\277'; sed 's/$/\\r/' guesses; } | tally --percent",
+                      cwd=tmp_path)
+    assert (result.status, result.stderr) == (0, b"")
+    assert result.stdout == run_inprocess("tally", ["--percent"], lines_1998).stdout
+
+
+def test_a_byte_order_mark_alone_is_no_input_lines():
+    result = run_inprocess("tally", [], cli.BOM)
+    assert (result.status, result.errors) == (1, ["tally: no input lines, so no report"])
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("options", [[], ["--percent"],
+                                     ["--stamp", "--labels-from", "patterns.awk"]])
+def test_a_crlf_copy_of_a_report_merges_and_diffs_as_the_original(lines_1998, tmp_path, options):
+    (tmp_path / "guesses").write_bytes(lines_1998)
+    assert pipeline(f"tally {' '.join(options)} guesses > month", cwd=tmp_path).status == 0
+    result = pipeline("sed 's/$/\\r/' month > month.crlf && { printf '\\357\\273\\277'; "
+                      "cat month.crlf; } > month.bom && tally --merge month.crlf month.bom",
+                      cwd=tmp_path)
+    assert (result.status, result.stderr) == (0, b"")
+    assert result.stdout == pipeline("tally --merge month month", cwd=tmp_path).stdout
+    result = pipeline("tally --diff month.crlf month", cwd=tmp_path)
+    assert (result.status, result.stderr) == (0, b"")
+    assert result.stdout == pipeline("tally --diff month month", cwd=tmp_path).stdout
+
+
+def test_rows_of_counts_keep_a_cr_that_ends_a_label():
+    """cut keeps the CR of a CRLF line, so --counts does, and --merge reads it back."""
+    rows = run_inprocess("tally", ["--counts"], b"a\r\na\r\nb\n").stdout
+    assert rows == coreutils_counts(b"a\r\na\r\nb\n")
+    assert run_inprocess("tally", ["--merge"], rows).stdout == rows
+
+
+# Stamps: what made a report -----------------------------------------------------
+
+def sha256(path):
+    return subprocess.run(["sha256sum", path], capture_output=True, check=True,
+                          text=True).stdout.split()[0]
+
+
+@pytest.mark.timeout(60)
+def test_a_stamped_report_names_tally_the_time_and_the_pattern_lists(lines_1998, tmp_path):
+    (tmp_path / "guesses").write_bytes(lines_1998)
+    (tmp_path / "mine.awk").write_bytes(b"/qmail/ qmail\n")
+    result = pipeline("SOURCE_DATE_EPOCH=1796612400 tally --labels-from patterns-2026.awk "
+                      "--labels-from mine.awk guesses", cwd=tmp_path)
+    assert (result.status, result.stderr) == (0, b"")
+    shipped = CHECKOUT / "patterns-2026.awk"
+    assert result.stdout == (
+        f"# made by tally {__version__} on 2026-12-07T03:00:00Z\n"
+        f"# labels: patterns-2026.awk sha256:{sha256(shipped)}\n"
+        f"# labels: mine.awk sha256:{sha256(tmp_path / 'mine.awk')}\n").encode() + REPORT_1998
+    stamp_only = pipeline("SOURCE_DATE_EPOCH=0 tally --stamp guesses", cwd=tmp_path)
+    assert stamp_only.stdout == (f"# made by tally {__version__} on 1970-01-01T00:00:00Z\n"
+                                 .encode() + REPORT_1998)
+
+
+def test_a_pattern_list_that_cannot_be_read_stops_the_run(lines_1998, tmp_path):
+    result = run("tally", ["--labels-from", str(tmp_path / "missing.awk")], lines_1998)
+    assert (result.status, result.stdout) == (1, b"")
+    assert result.errors == [
+        f"tally: cannot read {tmp_path / 'missing.awk'}: No such file or directory"]
+
+
+@pytest.mark.timeout(60)
+def test_merge_keeps_what_the_stamps_agree_on_and_warns_of_different_lists(lines_1998, tmp_path):
+    (tmp_path / "guesses").write_bytes(lines_1998)
+    script = ("tally --labels-from patterns.awk guesses > a && "
+              "tally --labels-from patterns.awk guesses > b && "
+              "tally --labels-from patterns-2026.awk guesses > c && tally guesses > plain")
+    assert pipeline(script, cwd=tmp_path).status == 0
+    labels = f"# labels: patterns.awk sha256:{sha256(CHECKOUT / 'patterns.awk')}\n".encode()
+    twice = pipeline("tally --merge a b", cwd=tmp_path).stdout
+    agreed = pipeline("SOURCE_DATE_EPOCH=0 tally --merge --stamp a b", cwd=tmp_path)
+    assert (agreed.status, agreed.stderr) == (0, b"")
+    assert agreed.stdout == (f"# made by tally {__version__} on 1970-01-01T00:00:00Z\n"
+                             .encode() + labels + twice)
+    # A report without a stamp does not say its list: none is kept.
+    unsaid = pipeline("SOURCE_DATE_EPOCH=0 tally --merge --stamp a plain", cwd=tmp_path)
+    assert (unsaid.status, unsaid.stderr) == (0, b"")
+    assert unsaid.stdout == (f"# made by tally {__version__} on 1970-01-01T00:00:00Z\n"
+                             .encode() + twice)
+    mixed = pipeline("SOURCE_DATE_EPOCH=0 tally --merge --stamp a c", cwd=tmp_path)
+    assert mixed.status == 0 and labels not in mixed.stdout
+    assert mixed.errors == [
+        f"tally: a was labelled with patterns.awk (sha256:{sha256(CHECKOUT / 'patterns.awk')[:12]}"
+        f"...) and c with patterns-2026.awk (sha256:{sha256(CHECKOUT / 'patterns-2026.awk')[:12]}"
+        f"...); the sum mixes two pattern lists"]
+
+
+@pytest.mark.timeout(60)
+def test_diff_warns_when_two_months_were_labelled_with_different_lists(lines_1998, tmp_path):
+    (tmp_path / "guesses").write_bytes(lines_1998)
+    script = ("tally --labels-from patterns.awk guesses > may && "
+              "tally --labels-from patterns-2026.awk guesses > june && tally guesses > plain")
+    assert pipeline(script, cwd=tmp_path).status == 0
+    expected = pipeline("tally --diff plain plain", cwd=tmp_path).stdout
+    result = pipeline("tally --diff may june", cwd=tmp_path)
+    assert (result.status, result.stdout) == (0, expected)
+    assert len(result.errors) == 1
+    assert result.errors[0].startswith("tally: may was labelled with patterns.awk (sha256:")
+    assert result.errors[0].endswith(
+        "; a change of pattern list is not a change of software")
+    for same in ["may may", "may plain", "plain june"]:
+        result = pipeline(f"tally --diff {same}", cwd=tmp_path)
+        assert (result.status, result.stdout, result.stderr) == (0, expected, b"")
+
+
+def test_concatenated_stamped_reports_merge_as_the_reports():
+    lines = mtaguess_lines([(2, "timed out")], [(3, "sendmail")])
+    plain = run_inprocess("tally", [], lines).stdout
+    stamped = run_inprocess("tally", ["--stamp"], lines).stdout
+    result = run_inprocess("tally", ["--merge"], stamped + stamped + plain)
+    assert (result.status, result.stderr) == (0, b"")
+    assert result.stdout == run_inprocess("tally", ["--merge"], plain * 3).stdout
+
+
+# The command line ----------------------------------------------------------------
+
+@pytest.mark.parametrize("argv, complaint", [
+    (["--bogus"], "unknown option --bogus"),
+    (["--field", "2"], "--field goes only with --counts"),
+    (["--counts", "--merge"], "--counts and --merge do not go together"),
+    (["--merge", "--diff", "a", "b"], "--merge and --diff do not go together"),
+    (["--merge", "--field", "2"], "--field does not go with --merge"),
+    (["--diff", "--percent", "a", "b"], "--percent does not go with --diff"),
+    (["--merge", "--labels-from", "x"], "--labels-from does not go with --merge"),
+    (["--diff", "a"], "--diff goes as --diff OLD NEW"),
+    (["--counts", "--field"], "--field requires argument"),
+])
+def test_a_wrong_command_line_is_named_then_the_usage(argv, complaint):
+    result = run("tally", argv)
+    assert (result.status, result.stdout) == (2, b"")
+    assert result.errors[0] == f"tally: usage error: {complaint}; the usage is:"
+    assert "\n".join(result.errors[1:]) + "\n" == cli.usage_lines(tally.USAGE)
+
+
+def test_help_fits_80_columns_and_says_what_tally_reads_and_writes():
+    result = run("tally", ["--help"])
+    assert (result.status, result.stderr) == (0, b"")
+    assert max(map(len, result.stdout.decode().splitlines())) <= 79
+    assert b"Reads mtaguess lines" in result.stdout and b"writes the report" in result.stdout

@@ -45,6 +45,9 @@ STDOUT_NAME = "stdout"
 STDOUT_FD = 1
 READ_SIZE = 1 << 16
 MAX_LINE = 1 << 20  # longer input lines are rejected, not buffered without end
+# The bad lines named one by one; the rest are counted in one line at the
+# end, so that a wrong input cannot bury the other messages in a flood.
+SHOWN_BAD_LINES = 10
 
 
 class Fatal(Exception):
@@ -64,6 +67,7 @@ class Context:
         self.stdout = stdout
         self.stderr = stderr
         self.bad_input = 0
+        self.bad_lines = 0
 
     def say(self, message):
         """Write one line for people on stderr."""
@@ -71,9 +75,24 @@ class Context:
         self.stderr.flush()
 
     def bad_line(self, source, lineno, message):
-        """Name a rejected input line; the run goes on and exits 1."""
+        """Name a rejected input line; the run goes on and exits 1.  Only
+        the first SHOWN_BAD_LINES are named, the rest counted."""
         self.bad_input += 1
-        self.say(f"{source}:{lineno}: {message}")
+        self.bad_lines += 1
+        if self.bad_lines <= SHOWN_BAD_LINES:
+            self.say(f"{source}:{lineno}: {message}")
+
+    def say_unshown(self):
+        """Count the bad lines that were not named, if any."""
+        unshown = self.bad_lines - SHOWN_BAD_LINES
+        if unshown > 0:
+            self.say(f"{unshown} more bad {plural(unshown, 'line')} not shown")
+
+
+def plural(count, noun, nouns=None):
+    """`noun` as it goes after `count`: `1 line`, `2 lines`; `nouns` where
+    the plural is not the noun and an s."""
+    return noun if count == 1 else nouns or noun + "s"
 
 
 def int_option(args, name, minimum=0, maximum=None):
@@ -141,6 +160,7 @@ def run(name, usage, body, argv=None, stdin=None, stdout=None, stderr=None):
     try:
         body(_parse(usage, argv, ctx), ctx)
         ctx.stdout.flush()
+        ctx.say_unshown()
     except _Done as done:
         return done.status
     except UsageError as error:
@@ -148,6 +168,7 @@ def run(name, usage, body, argv=None, stdin=None, stdout=None, stderr=None):
         ctx.say("usage error: see --help")
         return EXIT_USAGE
     except (Fatal, WriteError) as error:
+        ctx.say_unshown()
         ctx.say(f"{error}")
         return EXIT_FATAL
     except BrokenPipeError:
@@ -205,11 +226,39 @@ def usage_complaint(error, usage, argv):
             words.append(f"unexpected argument {name!r}")
         elif given > 1:
             words.append(f"{name} given more than once")
-        elif not re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", usage):
+        elif not _names(name, usage):
             words.append(f"unknown option {name}")
         else:
-            words.append(f"{name} not as the usage has it")
+            words.append(misplaced(name, usage, argv))
     return ", ".join(words)
+
+
+def misplaced(name, usage, argv):
+    """Why an option of the usage could not be placed: two modes given
+    together (the options that start a usage line, as `--merge`), an
+    option of one mode given with another or without its own, or a mode
+    without its arguments."""
+    forms = [line.split()[1:] for line in usage_lines(usage).splitlines()[1:]]
+    mode_of = {" ".join(form): form[0] for form in forms if form and form[0].startswith("-")}
+    given = [mode for mode in dict.fromkeys(mode_of.values()) if mode in argv]
+    if len(given) > 1:
+        return f"{given[0]} and {given[1]} do not go together"
+    if name in mode_of.values():
+        form = " ".join(next(form for form in forms if form and form[0] == name))
+        strays = [word.split("=")[0] for word in argv
+                  if word.startswith("--") and not _names(word.split("=")[0], form)]
+        return f"{strays[0]} does not go with {name}" if strays else f"{name} goes as {form}"
+    having = [mode_of.get(" ".join(form)) for form in forms if _names(name, " ".join(form))]
+    if given and given[0] not in having:
+        return f"{name} does not go with {given[0]}"
+    if not given and having and None not in having:
+        return f"{name} goes only with {' or '.join(having)}"
+    return f"{name} not as the usage has it"
+
+
+def _names(name, text):
+    """Whether a usage text names an option (`--field`, not `--fields`)."""
+    return re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text) is not None
 
 
 def usage_lines(usage):

@@ -23,6 +23,7 @@ BLOCK_SIZE = 1 << 20
 PROCESSES = fileparts.PROCESSES
 RANGE_MIN = 8 * BLOCK_SIZE
 MAX_FIELD = 2**32 - 1  # the largest repeat count a Python regex takes
+MAX_LISTED = 1000  # the most fields a list of fields names
 # A line is held up to the end of the field counted, which must end within
 # the line's first MAX_HELD bytes, the most any program holds of an input
 # line; the rest of a line, however long, is dropped as it arrives.
@@ -30,41 +31,57 @@ MAX_HELD = cli.MAX_LINE
 TOO_LONG = None  # what led_spans gives for a line too long to hold
 
 
-def count_field(ctx, source, stream, number):
-    """A Counter of what `cut -f NUMBER` prints for each line of a stream;
-    a line too long to hold up to its field NUMBER is named and skipped."""
+def parse_fields(text):
+    """The field numbers of a list as `cut -f` takes it (`2`, `1,2`,
+    `1-3,5`), in ascending order, each once; None if it is not one."""
+    fields = set()
+    for item in text.split(","):
+        first, dash, last = item.partition("-")
+        if not first.isdigit() or dash and not last.isdigit():
+            return None
+        first, last = int(first), int(last if dash else first)
+        if not 1 <= first <= last <= MAX_FIELD:
+            return None
+        fields.update(range(first, min(last, first + MAX_LISTED) + 1))
+    return tuple(sorted(fields)) if len(fields) <= MAX_LISTED else None
+
+
+def count_field(ctx, source, stream, fields):
+    """A Counter of what `cut -f FIELDS` prints for each line of a stream
+    (FIELDS a tuple of ascending field numbers); a line too long to hold
+    up to its last field counted is named and skipped."""
     ranges = fileparts.file_ranges(stream, PROCESSES, RANGE_MIN)
     if len(ranges) < 2:
-        counts, _, over_long = count_spans(led_spans(stream, number), number)
-        name_over_long(ctx, source, over_long, number)
+        counts, _, over_long = count_spans(led_spans(stream, fields[-1]), fields)
+        name_over_long(ctx, source, over_long, fields[-1])
         return counts
     fd = stream.fileno()
     with fileparts.Helpers("counting") as helpers:
         for start, end in ranges[1:]:
-            helpers.start(count_range, fd, start, end, number)
-        counts, lines_before, over_long = count_range(fd, *ranges[0], number)
+            helpers.start(count_range, fd, start, end, fields)
+        counts, lines_before, over_long = count_range(fd, *ranges[0], fields)
         counts = collections.Counter(counts)
-        name_over_long(ctx, source, over_long, number)
+        name_over_long(ctx, source, over_long, fields[-1])
         for helper_counts, lines, over_long in helpers.results():
-            name_over_long(ctx, source, over_long, number, lines_before)
+            name_over_long(ctx, source, over_long, fields[-1], lines_before)
             counts.update(helper_counts)
             lines_before += lines
         return counts
 
 
-def count_range(fd, start, end, number):
+def count_range(fd, start, end, fields):
     """count_spans of a range of a file, its counts as a dict (what marshal
     sends)."""
     counts, lines, over_long = count_spans(
-        led_spans(fileparts.FileRange(fd, start, end), number), number)
+        led_spans(fileparts.FileRange(fd, start, end), fields[-1]), fields)
     return dict(counts), lines, over_long
 
 
-def count_spans(spans, number):
+def count_spans(spans, fields):
     """Count the fields of (buffer, start, end) spans of LF-led lines, and
     the lines: (counts, the number of lines, the numbers of the lines that
     were too long to count)."""
-    pattern = field_pattern(number)
+    pattern = field_pattern(fields)
     counts = collections.Counter()
     lines, over_long = 0, []
     for span in spans:
@@ -74,12 +91,25 @@ def count_spans(spans, number):
             continue
         found = pattern.findall(*span)
         lines += len(found)
-        if number == 1:
+        if fields == (1,):
             counts.update(found)
-        else:
+        elif len(fields) == 1:
             for (field, whole_line), count in collections.Counter(found).items():
                 counts[field + whole_line] += count
+        else:
+            for start, count in collections.Counter(found).items():
+                counts[cut(start, fields)] += count
     return counts, lines, over_long
+
+
+def cut(start, fields):
+    """What `cut -f FIELDS` prints of a line, given the line up to the end
+    of its last field in FIELDS (or all of it, if it has fewer): a line
+    with no TAB whole, else the FIELDS it has, joined by TABs."""
+    parts = start.split(TAB)
+    if len(parts) == 1:
+        return start
+    return TAB.join(parts[number - 1] for number in fields if number <= len(parts))
 
 
 def name_over_long(ctx, source, linenos, number, lines_before=0):
@@ -92,8 +122,11 @@ def too_long(number):
     return f"field {number} does not end within the first {MAX_HELD} bytes of the line"
 
 
-def field_pattern(number):
+def field_pattern(fields):
     """A regex that, over LF-led lines, matches once per line.
+
+    For several fields its one group is the line up to the end of the last
+    of them (the whole line, if it has fewer fields), which cut() cuts.
 
     For field 1 its one group is the field (up to the first TAB, or the
     whole line).  For field N > 1 it has two groups, at most one of them
@@ -103,6 +136,9 @@ def field_pattern(number):
     joined are what cut prints, and counting the pairs first keeps the
     Python work per distinct pair, not per line.
     """
+    if len(fields) > 1:
+        return re.compile(rb"\n((?:[^\t\n]*\t){0,%d}[^\t\n]*)" % (fields[-1] - 1))
+    number = fields[0]
     if number == 1:
         return re.compile(rb"\n([^\t\n]*)")
     return re.compile(

@@ -9,13 +9,12 @@ of its lines; what comes out is what one process would write.
 """
 
 import contextlib
-import importlib.resources
 import itertools
 import marshal
 import operator
-import os
 
 from . import cli, fileparts, patterns, record
+from .patterns import default_patterns, pattern_file
 
 NAME = "mtaguess"
 
@@ -52,23 +51,6 @@ RANGE_MIN = 1 << 22
 
 def main(argv=None, stdin=None, stdout=None, stderr=None):
     return cli.run(NAME, USAGE, body, argv, stdin, stdout, stderr)
-
-
-def default_patterns():
-    """The path of the package's patterns.awk: pip installs a package as
-    files.  In a checkout the package holds a link to the list at the top,
-    and the list itself is named."""
-    return os.path.realpath(importlib.resources.files(__package__) / "patterns.awk")
-
-
-def pattern_file(name):
-    """The file that `-f NAME` names: NAME as it stands, or, for a NAME
-    with no slash that is not in the current directory, the file of that
-    name beside the default patterns.awk if there is one there."""
-    if "/" in name or os.path.exists(name):
-        return name
-    beside = os.path.join(os.path.dirname(default_patterns()), name)
-    return beside if os.path.isfile(beside) else name
 
 
 def body(args, ctx):

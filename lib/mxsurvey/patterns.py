@@ -22,6 +22,8 @@ stands, without being unescaped and joined first; and it is written again
 for mtaguess --awk, in a form every awk reads alike (module awkere).
 """
 
+import importlib.resources
+import os
 import re
 from typing import NamedTuple
 
@@ -54,6 +56,23 @@ class PatternError(ValueError):
 
 _COMMENT = re.compile(rb"[ \t]#")
 _CONTROL = re.compile(rb"[\x00-\x1f\x7f]")
+
+
+def default_patterns():
+    """The path of the package's patterns.awk: pip installs a package as
+    files.  In a checkout the package holds a link to the list at the top,
+    and the list itself is named."""
+    return os.path.realpath(importlib.resources.files(__package__) / "patterns.awk")
+
+
+def pattern_file(name):
+    """The file that `-f NAME` names: NAME as it stands, or, for a NAME
+    with no slash that is not in the current directory, the file of that
+    name beside the default patterns.awk if there is one there."""
+    if "/" in name or os.path.exists(name):
+        return name
+    beside = os.path.join(os.path.dirname(default_patterns()), name)
+    return beside if os.path.isfile(beside) else name
 
 
 def read_files(paths):

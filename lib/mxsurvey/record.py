@@ -31,7 +31,9 @@ being one that either writes (all after the transcript is printable ASCII),
 so that a reader takes exactly the lines smtpprobe can write.
 """
 
+import ipaddress
 import re
+import typing
 
 TAB = b"\t"
 LF = b"\n"
@@ -454,3 +456,68 @@ def transcript_text(field):
 def failure_label(status):
     """The survey's wording for a status other than ok, or None for ok."""
     return FAILURE_LABELS.get(status)
+
+
+# Which stage wrote a line -----------------------------------------------------
+
+# The programs in the order of the pipe; each reads what the one before writes.
+PIPELINE = ("mxlookup", "smtpprobe", "mtaguess", "tally")
+MERGE = "tally --merge"  # what reads tally's own outputs back
+
+
+class LineKind(typing.NamedTuple):
+    """What a line of the survey is (`smtpprobe's output (ADDRESS STATUS
+    TRANSCRIPT)`) and the program that reads it."""
+    what: str
+    reader: str
+
+
+_DOMAIN = re.compile(rb"(?:[A-Za-z0-9_-]+\.)+[A-Za-z0-9_-]+\.?")
+_REPORT_LINE = re.compile(rb"(?:[0-9]+ addresses|# made by tally .*)")
+_ROW_LINE = re.compile(rb" *[0-9]+ .+")
+
+
+def what_is(line):
+    """The LineKind of a line (without its LF) as one of the programs
+    writes it, or as the first one reads it, or None if it looks like none.
+    A program given a line of another kind can say what it was given and
+    what to pipe it through (advice), instead of naming each line."""
+    fields = line.split(TAB)
+    statuses = {status.encode() for status in STATUSES}
+    if len(fields) > 2 and fields[2] in statuses and _is_address(fields[1]):
+        return LineKind("mtaguess's output (LABEL ADDRESS STATUS TRANSCRIPT)", "tally")
+    if len(fields) > 1 and fields[1] in statuses and _is_address(fields[0]):
+        return LineKind("smtpprobe's output (ADDRESS STATUS TRANSCRIPT)", "mtaguess")
+    if len(fields) == 4 and _is_address(fields[0]) and fields[3].isdigit():
+        return LineKind("mxlookup's output (ADDRESS MXHOST DOMAIN PREFERENCE)", "smtpprobe")
+    if len(fields) > 1:
+        return None
+    if _is_address(line):
+        return LineKind("a list of addresses (ADDRESS), smtpprobe's input", "smtpprobe")
+    if _DOMAIN.fullmatch(line):
+        return LineKind("a list of domains (DOMAIN), mxlookup's input", "mxlookup")
+    if _REPORT_LINE.fullmatch(line):
+        return LineKind("tally's report", MERGE)
+    if _ROW_LINE.fullmatch(line):
+        return LineKind("tally's rows (COUNT LABEL)", MERGE)
+    return None
+
+
+def advice(kind, program):
+    """What to do with a line of `kind` given to `program`; None if it is
+    what `program` reads."""
+    if kind.reader == program:
+        return None
+    order = (*PIPELINE, MERGE)
+    start, end = order.index(kind.reader), order.index(program)
+    if start < end:
+        return f"pipe it through {' | '.join(order[start:end])} first"
+    return f"read it with {kind.reader}"
+
+
+def _is_address(field):
+    try:
+        ipaddress.ip_address(field.decode("ascii"))
+    except ValueError:
+        return False
+    return True

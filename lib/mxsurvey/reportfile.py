@@ -29,7 +29,7 @@ row can be taken for one, since its third line is empty.
 import collections
 import re
 
-from . import record, tallyfiles
+from . import cli, record, reportstamp, tallyfiles
 
 LF = record.LF
 TAB = record.TAB
@@ -76,22 +76,33 @@ def head_follows(lines):
     return None if None in ahead else HEAD.fullmatch(b"".join(ahead))
 
 
-def read_reports(ctx, source, lines):
-    """Counters of the failures and of the software of the reports that
-    make an input (NumberedLines that start with a report's head); a report
-    with a fault is named and left out."""
-    failures, software = collections.Counter(), collections.Counter()
-    while head := head_follows(lines):
+def read_reports(ctx, source, lines, stamp=None):
+    """(failures, software, stamps): Counters of the failures and of the
+    software of the reports that make an input (NumberedLines that start
+    with a report's head, `stamp` the stamp read before it), and the stamp
+    (or None) of each report counted; a report with a fault is named and
+    left out, and so are lines between reports that start none."""
+    failures, software, stamps = collections.Counter(), collections.Counter(), []
+    while lines.peek(1):
+        head = head_follows(lines)
+        if not head:
+            lineno, line = lines.read()
+            what = shown(line.rstrip(LF)[:60]) if line else "a long line"
+            ctx.bad_line(source, lineno, f"not the first line of a report (COUNT addresses): {what}")
+            stamp = reportstamp.read_stamp(lines)
+            continue
         lineno, _ = lines.read()
         for _ in range(HEAD_LINES - 1):
             lines.read()
         read = Report(ctx, source, lineno, head)
-        while lines.peek(1) and not head_follows(lines):
+        while lines.peek(1) and not head_follows(lines) and not reportstamp.stamp_follows(lines):
             read.line(*lines.read())
         if read.sound():
             failures.update(read.counts[FAILURES])
             software.update(read.counts[SOFTWARE])
-    return failures, software
+            stamps.append(stamp)
+        stamp = reportstamp.read_stamp(lines)
+    return failures, software, stamps
 
 
 class Report:
@@ -200,12 +211,14 @@ class Report:
         if not self.faults:
             counted = sum(self.counts[SOFTWARE].values())
             if counted != self.connections:
-                self.fault(self.lineno + 1, f"{self.connections} successful connections, "
+                self.fault(self.lineno + 1, f"{self.connections} successful "
+                                            f"{cli.plural(self.connections, 'connection')}, "
                                             f"but the software rows add up to {counted}")
             counted += sum(self.counts[FAILURES].values())
             if counted != self.addresses:
-                self.fault(self.lineno,
-                           f"{self.addresses} addresses, but the rows add up to {counted}")
+                self.fault(self.lineno, f"{self.addresses} "
+                                        f"{cli.plural(self.addresses, 'address', 'addresses')}, "
+                                        f"but the rows add up to {counted}")
         if self.faults:
             self.ctx.bad_line(self.source, self.lineno,
                               f"the report from here to line {self.last} is left out")

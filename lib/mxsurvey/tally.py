@@ -19,29 +19,42 @@ reads two of them and shows how each row changed.
 import collections
 import re
 
-from . import cli, fieldcount, record, reportfile, tallyfiles
+from . import cli, fieldcount, record, reportfile, reportstamp, tallyfiles
 
 NAME = "tally"
 
 USAGE = """\
 tally: count the survey's outcomes and the server software found.
 
+Reads mtaguess lines (LABEL ADDRESS STATUS ...) from the FILEs or stdin and
+writes the report: addresses, successful connections, failures by reason,
+server software by label.  No line to count is a fatal error, exit 1.
+
 Usage:
-  tally [--percent] [FILE...]
-  tally --counts [--field=N] [--percent] [FILE...]
-  tally --merge [--percent] [FILE...]
+  tally [--percent] [--stamp] [--labels-from=PATTERNS]... [FILE...]
+  tally --counts [--field=LIST] [--percent] [FILE...]
+  tally --merge [--percent] [--stamp] [FILE...]
   tally --diff OLD NEW
   tally (-h | --help | --version)
 
 Options:
+  --stamp        Begin the report with `#` lines that say what made it:
+                 tally's version and the time (UTC).
+  --labels-from=PATTERNS
+                 Stamp the report (as --stamp) with the pattern file
+                 mtaguess labelled the lines with, its name and SHA-256;
+                 repeat it for each -f of mtaguess, in order.
   --counts       Count one field of any input, each distinct value once,
                  in the order and layout of the report's rows.
-  --field=N      The field --counts counts, from 1 as in cut(1) [default: 1].
+  --field=LIST   The field --counts counts, from 1, or fields as cut -f
+                 takes them (1,2 or 1-3) [default: 1].
   --merge        Add up earlier outputs of tally, all reports or all rows
                  of --counts, into what one run over all their input
-                 would have written.
+                 would have written; with --stamp, keep the pattern files
+                 their stamps all name.
   --diff         Compare two earlier outputs of tally row by row: each
-                 label's count in OLD, its count in NEW and the change.
+                 label's count in OLD, its count in NEW and the change;
+                 warn if their stamps name different pattern files.
   -p, --percent  Add each row's share, as `62.8%`.
   -h, --help     Show this help.
   --version      Show the version.
@@ -68,51 +81,111 @@ def main(argv=None, stdin=None, stdout=None, stderr=None):
 def body(args, ctx):
     percent = args["--percent"]
     if args["--counts"]:
-        number = cli.int_option(args, "--field", minimum=1)
-        if number > fieldcount.MAX_FIELD:
-            raise cli.UsageError(f"--field must be at most {fieldcount.MAX_FIELD}, not {number}")
+        fields = fieldcount.parse_fields(args["--field"])
+        if fields is None:
+            raise cli.UsageError(
+                f"--field takes a field number from 1 to {fieldcount.MAX_FIELD}, or a list "
+                f"of them as cut -f takes it (1,2 or 1-3), not {args['--field']!r}")
         counts = collections.Counter()
         for source, stream in cli.open_inputs(ctx, args["FILE"]):
-            counts.update(fieldcount.count_field(ctx, source, stream, number))
+            counts.update(fieldcount.count_field(ctx, source, stream, fields))
         ctx.stdout.write(tallyfiles.rows(counts, sum(counts.values()) if percent else None))
     elif args["--merge"]:
-        ctx.stdout.write(merged(ctx, args["FILE"], percent))
+        ctx.stdout.write(merged(ctx, args["FILE"], percent, args["--stamp"]))
     elif args["--diff"]:
         ctx.stdout.write(difference(ctx, args["OLD"], args["NEW"]))
     else:
+        labels = reportstamp.pattern_labels(args["--labels-from"])
         failures, software = count_outcomes(ctx, args["FILE"])
-        ctx.stdout.write(reportfile.report(failures, software, percent))
+        stamp = reportstamp.stamp(labels) if args["--stamp"] or labels else b""
+        ctx.stdout.write(stamp + reportfile.report(failures, software, percent))
 
 
 # The report ------------------------------------------------------------------
 
 def count_outcomes(ctx, paths):
     """Counters of failure labels and of software labels over mtaguess lines;
-    malformed lines are named and skipped."""
+    malformed lines are named and skipped.  A CR that ends a line and a
+    byte order mark that starts an input are dropped.  Raises Fatal if no
+    line is counted, or if an input is another stage's output."""
     failures, software = collections.Counter(), collections.Counter()
+    lines_read = 0
     for source, stream in cli.open_inputs(ctx, paths):
         lineno = 0
-        for span in fieldcount.led_spans(stream, FIELDS_NEEDED):
+        for span in fieldcount.led_spans(WithoutBom(stream), FIELDS_NEEDED):
             if span is fieldcount.TOO_LONG:
                 lineno += 1
                 ctx.bad_line(source, lineno, fieldcount.too_long(FIELDS_NEEDED))
                 continue
             found = OUTCOME.findall(*span)
+            if lineno == 0 and found and problem(*without_cr(*found[0])):
+                stop_if_another_stage(source, first_line(*span))
             malformed = set()
-            for outcome, count in collections.Counter(found).items():
-                label, _, status = outcome
+            for written, count in collections.Counter(found).items():
+                label, _, status = outcome = without_cr(*written)
                 if problem(*outcome):
-                    malformed.add(outcome)
+                    malformed.add(written)
                 elif status == OK:
                     software[label] += count
                 else:
                     failures[label] += count
             if malformed:
-                for number, outcome in enumerate(found, lineno + 1):
-                    if outcome in malformed:
-                        ctx.bad_line(source, number, problem(*outcome))
+                for number, written in enumerate(found, lineno + 1):
+                    if written in malformed:
+                        ctx.bad_line(source, number, problem(*without_cr(*written)))
             lineno += len(found)
+        lines_read += lineno
+    if not failures and not software:
+        raise cli.Fatal("no input lines, so no report" if not lines_read else
+                        f"no mtaguess line among the {lines_read} input "
+                        f"{cli.plural(lines_read, 'line')}, so no report")
     return failures, software
+
+
+def without_cr(label, tab, status):
+    """An outcome without the CR of a CRLF line end, which ends its status
+    or, on a line of one field, its label."""
+    if tab:
+        return label, tab, status.removesuffix(b"\r")
+    return label.removesuffix(b"\r"), tab, status
+
+
+def first_line(buffer, start, end):
+    """The first of the LF-led lines of a span, without its LF and CR."""
+    stop = buffer.find(LF, start + 1, end)
+    return cli.text_line(buffer[start + 1:end if stop < 0 else stop], 1)
+
+
+def stop_if_another_stage(source, line, reader=NAME):
+    """Raise Fatal if the first line of an input is what another program
+    than `reader` reads: one message, not one for each of its lines."""
+    kind = record.what_is(line)
+    advice = kind and record.advice(kind, reader)
+    if advice:
+        raise cli.Fatal(f"{source}:1: this is {kind.what}; {advice}")
+
+
+class WithoutBom:
+    """A stream read without the byte order mark it may start with; no read
+    longer than asked for, as led_spans needs."""
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.started = False
+
+    def read(self, size):
+        if self.started:
+            return self.stream.read(size)
+        self.started = True
+        data = self.stream.read(size)
+        while data and cli.BOM.startswith(data) and len(data) < len(cli.BOM):
+            more = self.stream.read(size - len(data))
+            if not more:
+                break
+            data += more
+        if data.startswith(cli.BOM):
+            data = data[len(cli.BOM):] or self.stream.read(size)
+        return data
 
 
 # Over LF-led lines, one match a line: (LABEL, a TAB if the line reaches
@@ -146,63 +219,100 @@ CHANGE_ROW = b"%7d %7d %+7d %s\n"
 FAILURES_HEADING, SOFTWARE_HEADING = reportfile.HEADINGS[False]  # --diff writes no shares
 
 
-def merged(ctx, paths, percent):
+def merged(ctx, paths, percent, stamped):
     """The output one run over all the input of these earlier outputs
-    would have written: a report if they are reports, else rows."""
-    first_of_kind, sections = {}, None
+    would have written: a report if they are reports, else rows; with
+    `stamped`, after a stamp that keeps the pattern files their stamps all
+    name.  Raises Fatal if there is nothing to merge."""
+    first_of_kind, sections, stamps = {}, None, []
     for source, stream in cli.open_inputs(ctx, paths):
-        kind, found = read_tallied(ctx, source, stream)
+        kind, found, found_stamps = read_tallied(ctx, source, stream)
         if kind is None:
             continue
         first_of_kind.setdefault(kind, source)
         if len(first_of_kind) > 1:
             raise cli.Fatal(f"{first_of_kind[REPORT]} is {REPORT} and {first_of_kind[COUNTS]} "
                             f"is {COUNTS}: merge outputs of one kind")
+        stamps += [(source, stamp) for stamp in found_stamps]
         if sections is None:
             sections = found
         else:
             for total, more in zip(sections, found):
                 total.update(more)
+    if not stamps:
+        raise cli.Fatal("no report and no rows to merge")
+    warn_of_pattern_lists(ctx, stamps, "the sum mixes two pattern lists")
+    stamp = reportstamp.stamp(reportstamp.agreed(stamp for _, stamp in stamps)) if stamped else b""
     if REPORT in first_of_kind:
         failures, software = sections
         connections = sum(software.values())
         for counts in (failures, software, {b"addresses": connections + sum(failures.values()),
                                             b"successful connections": connections}):
             tallyfiles.readable(counts)
-        return reportfile.report(failures, software, percent)
-    counts = sections[0] if sections else collections.Counter()
+        return stamp + reportfile.report(failures, software, percent)
+    counts = sections[0]
     tallyfiles.readable(counts)
-    return tallyfiles.rows(counts, sum(counts.values()) if percent else None)
+    return stamp + tallyfiles.rows(counts, sum(counts.values()) if percent else None)
+
+
+def warn_of_pattern_lists(ctx, stamps, consequence):
+    """Say so if two of the (source, Stamp) name different pattern files:
+    their rows may differ for the list's sake, not the software's."""
+    different = reportstamp.first_disagreement(stamps)
+    if different:
+        (one, one_labels), (other, other_labels) = different
+        ctx.say(f"{one} was labelled with {reportstamp.described(one_labels)} and {other} "
+                f"with {reportstamp.described(other_labels)}; {consequence}")
 
 
 def read_path(ctx, path):
-    """(kind, sections) of the earlier output in one file; (None, None) if
-    it cannot be opened."""
+    """(kind, sections, stamps) of the earlier output in one file; (None,
+    None, []) if it cannot be opened."""
     for source, stream in cli.open_inputs(ctx, [path]):
         return read_tallied(ctx, source, stream)
-    return None, None
+    return None, None, []
 
 
 def read_tallied(ctx, source, stream):
-    """(kind, sections) of an earlier output of tally: for reports,
-    Counters of their failures and of their software; for rows of
-    --counts, one Counter.  An empty input is of no kind: (None, [])."""
+    """(kind, sections, stamps) of an earlier output of tally: for reports,
+    Counters of their failures and of their software, and the stamp (or
+    None) of each report counted; for rows of --counts, one Counter, and
+    their stamp if any rows were counted.  An input with no rows is of no
+    kind: (None, [], [])."""
     lines = tallyfiles.NumberedLines(stream)
+    stamp = reportstamp.read_stamp(lines)
     if not lines.peek(1):
-        return None, []
+        return None, [], []
     if reportfile.head_follows(lines):
-        return REPORT, list(reportfile.read_reports(ctx, source, lines))
-    return COUNTS, [tallyfiles.read_rows(ctx, source, lines)]
+        failures, software, stamps = reportfile.read_reports(ctx, source, lines, stamp)
+        return REPORT, [failures, software], stamps
+    stop_if_another_stage_wrote(source, *lines.peek(1))
+    counts = tallyfiles.read_rows(ctx, source, lines)
+    return COUNTS, [counts], [stamp] if counts else []
+
+
+def stop_if_another_stage_wrote(source, line):
+    """Raise Fatal if an earlier output of tally starts with a line that
+    is not a row but what another program writes or reads."""
+    try:
+        tallyfiles.parse_row(line)
+    except tallyfiles.BadRow:
+        if line:
+            stop_if_another_stage(source, cli.text_line(line.rstrip(LF), 1), record.MERGE)
 
 
 def difference(ctx, old_path, new_path):
     """Each row of two earlier outputs of one kind: its count in the old,
     in the new, and the change; in the new one's order, then the rows the
-    new one lacks in the old one's order."""
-    (old_kind, old), (new_kind, new) = (read_path(ctx, path)
-                                        for path in (old_path, new_path))
+    new one lacks in the old one's order.  Says so on stderr if their
+    stamps name different pattern files."""
+    (old_kind, old, old_stamps), (new_kind, new, new_stamps) = (
+        read_path(ctx, path) for path in (old_path, new_path))
     if old is None or new is None:  # a file that could not be opened, named
         return b""
+    warn_of_pattern_lists(ctx, [(old_path, stamp) for stamp in old_stamps]
+                          + [(new_path, stamp) for stamp in new_stamps],
+                          "a change of pattern list is not a change of software")
     if old_kind and new_kind and old_kind != new_kind:
         raise cli.Fatal(f"{old_path} is {old_kind} and {new_path} is {new_kind}: "
                         f"compare outputs of one kind")

@@ -27,6 +27,8 @@ MAX_ROW = len(b"%7d %5.1f%% \n" % (MAX_COUNT, 100)) + fieldcount.MAX_HELD
 ROW = re.compile(rb"( *)([0-9]+) ")
 # The share --percent writes between the count and the label, written_share()
 # and `% `: from `  0.0` to `100.0`, right-aligned in five columns.
+# The first line of a CRLF copy of a stamped output or of a report.
+CRLF_COPY = re.compile(rb"(?:#.*|[0-9]+ addresses)\r\n")
 SHARE = re.compile(rb"((?:  [0-9]| [1-9][0-9])\.[0-9]|100\.0)% ")
 
 
@@ -124,12 +126,27 @@ def read_rows(ctx, source, lines):
 
 def bounded_lines(stream):
     """Each line of a stream with its LF (the last may have none), or
-    TOO_LONG for a line longer than MAX_ROW bytes, dropped as it arrives."""
-    while line := stream.readline(MAX_ROW):
-        if len(line) == MAX_ROW and not line.endswith(LF):
+    TOO_LONG for a line longer than MAX_ROW bytes, dropped as it arrives.
+    A byte order mark that starts the stream is dropped; and a copy that
+    passed through a system of CRLF lines, known by its first line (a
+    stamp's or a report's head, which have no CR of their own), is read
+    with each CRLF as LF.  Other lines are read byte for byte: a label of
+    --counts may end in a CR, as cut(1) gave it."""
+    crlf = None  # unknown before the first line
+    while line := stream.readline(MAX_ROW + 1):
+        if len(line) == MAX_ROW + 1 and not line.endswith(LF):
             while (rest := stream.readline(cli.READ_SIZE)) and not rest.endswith(LF):
                 pass
             line = TOO_LONG
+        else:
+            if crlf is None:
+                line = line.removeprefix(cli.BOM)
+                crlf = bool(CRLF_COPY.fullmatch(line))
+            if crlf and line.endswith(b"\r\n"):
+                line = line[:-2] + LF
+            if len(line) > MAX_ROW:
+                line = TOO_LONG
+        crlf = bool(crlf)
         yield line
 
 
