@@ -41,19 +41,25 @@ def processes_naming(text):
 
 
 @pytest.mark.timeout(120)
-@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
-def test_a_demo_stopped_mid_survey_leaves_nothing_running(signum):
-    demo = subprocess.Popen([DEMO, "--small"], cwd=CHECKOUT,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            start_new_session=True)
+def start_demo(args, marker, env=None):
+    """tools/demo ARGS in a session of its own, read until a line that
+    starts with `marker`: (the process, the world's directory it named)."""
+    demo = subprocess.Popen([DEMO, *args], cwd=CHECKOUT, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, env=env, start_new_session=True)
     directory = None
     for line in demo.stdout:
         found = re.search(rb" in (/\S+?)\.\n", line)
         if found:
             directory = found.group(1).decode()
-        if line.startswith(b"Surveying:"):
+        if line.startswith(marker):
             break
     assert directory, "the demo did not say where its world is"
+    return demo, directory
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_a_demo_stopped_mid_survey_leaves_nothing_running(signum):
+    demo, directory = start_demo(["--small"], b"Surveying:")
     time.sleep(1)  # the pipeline and the servers are at work
     assert processes_naming(directory), "nothing of the world was running"
     os.killpg(demo.pid, signum)  # as Ctrl-C signals the whole foreground group
@@ -72,17 +78,7 @@ def serve(runtime):
     """A `tools/demo --serve` with its pid file in `runtime`, once it
     serves: (the process, its environment, the world's directory)."""
     env = dict(os.environ, XDG_RUNTIME_DIR=str(runtime))
-    demo = subprocess.Popen([DEMO, "--serve"], cwd=CHECKOUT,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env,
-                            start_new_session=True)
-    directory = None
-    for line in demo.stdout:
-        found = re.search(rb" in (/\S+?)\.\n", line)
-        if found:
-            directory = found.group(1).decode()
-        if line.startswith(b"Serving until"):
-            break
-    assert directory, "the demo did not say where its world is"
+    demo, directory = start_demo(["--serve"], b"Serving until", env)
     return demo, env, directory
 
 
