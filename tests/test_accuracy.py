@@ -74,3 +74,18 @@ def test_nmap_rules_are_read_from_the_installed_nmap(tmp_path):
     assert totals.split()[-1] == "3/1/0"
     assert "nmap: 3 rules" in done.stdout
     assert (CHECKOUT / "tools" / "accuracy").read_text().count(NMAP_PROBES) == 1
+
+
+def test_the_report_says_where_the_texts_come_from(tmp_path):
+    corpus = tmp_path / "corpus.tsv"
+    corpus.write_text(
+        "Postfix\thttps://github.com/rapid7/recog/blob/main/xml/smtp_banners.xml\t"
+        "220 mx.example.net ESMTP Postfix\\r\\n\n"
+        "Exim\thttps://example.org/post\t220 mx.example.net ESMTP Exim 4.96\\r\\n\n"
+        "Exim\thttps://example.org/other\t220 mx.example.org ESMTP Exim 4.97\\r\\n\n"
+        "Postfix\tDebian 12 package postfix, default configuration, recorded with smtpprobe\t"
+        "220 vm.example.test ESMTP Postfix (Debian/GNU)\\r\\n\n")
+    done = accuracy("--corpus", str(corpus))
+    assert done.returncode == 0, done.stderr
+    assert ("texts by source: published elsewhere 2 (50%), real MTAs recorded 1 (25%), "
+            "recog's examples 1 (25%)") in done.stdout.splitlines()
