@@ -57,6 +57,9 @@
 # GMX's and Web.de's servers are Nemesis; they name their domain first.
 # example: 554-gmx.net (mxgmx015) Nemesis ESMTP Service not available 554-No SMTP service 554-IP address is black listed. 554 For explanation visit http://postmaster.gmx.com/en/error-messages?ip=185.xx.xx.xx&c=bl
 /gmx\.net \([a-z0-9]+\) Nemesis ESMTP/ GMX
+# 1&1's and IONOS's servers, of the same house, greet in the same words.
+# example: 220 smtp.1und1.de (mrbap1) Welcome to Nemesis ESMTP server
+/[ .](1und1|kundenserver|ionos)\.[a-z.]+ \([a-z0-9]+\) (Welcome to )?Nemesis ESMTP/ IONOS
 # Tencent's servers greet in the name of their own XMail.
 # example: 220 newxmesmtplogicsvrsza5.qq.com XMail Esmtp QQ Mail Server.
 /\.qq\.com XMail Esmtp QQ Mail Server/ QQ Mail
@@ -75,6 +78,9 @@
 # AT&T's Maillennium.
 # example: 220 some.server.net - Maillennium ESMTP/MULTIBOX in2 #46
 / Maillennium ESMTP\// Maillennium
+# Alibaba's mail exchangers, for its own mail and the domains it hosts.
+# example: 220 smtp.aliyun-inc.com MX AliMail Server
+/^220[ -][^ ]+ MX AliMail Server( |$)/ AliMail
 
 # Products, by their default greetings ----------------------------------------
 
@@ -162,6 +168,9 @@
 # example: 220 foo.bar ESMTP service (Netscape Messaging Server 4.15 Patch 7 (built Sep 12 2001))
 # example: 220 foo.bar ESMTP server (Netscape Messaging Server - Version 3.6) ready Thu, 30 Nov 2017 04:19:10 -0500
 /\(Netscape Messaging Server / Oracle Communications Messaging Server
+# example: 220 oi-mta-02.oi.com.br -- Server ESMTP (Oracle Communications Messaging Server 7.0.5.36.0 64bit (built May 29 2015))
+# example: 220 smtpin127.mac.com -- Server ESMTP (Oracle Communications Messaging Server 7u4-23.01(7.0.4.23.0) 64bit (built Aug 10 2011))
+/ -- Server ESMTP \((Oracle Communications|Sun Java\(tm\) System) Messaging Server [0-9]/ Oracle Communications Messaging Server
 # example: 220 foo.bar -- Server ESMTP (Sun Internet Mail Server sims.4.0.2000.10.12.16.25.p8)
 /\(Sun Internet Mail Server sims\.[0-9]/ Sun Internet Mail Server
 # example: 220 X1 NT-ESMTP Server foo.bar (IMail 6.06 899085-1)
@@ -298,6 +307,14 @@
 / SMTP\/smap Ready\./ smap
 # example: 220 192.168.1.1 SMTP AnalogX Proxy 4.15 (Release) ready
 / SMTP AnalogX Proxy [0-9]/ AnalogX Proxy
+# The Barracuda Spam Firewall follows ESMTP with a tag of 32 hexadecimal
+# digits in parentheses.
+# example: 220 barracuda.choopa.net ESMTP (2cca12787012f064281cf8557700560b)
+/^220 [^ ]+ ESMTP \([0-9a-f]{32}\)( |$)/ Barracuda
+# amavis, the content filter between an MTA and its virus scanners, answers
+# on a port of its own (10024) and points to its home page.
+# example: 220 [127.0.0.1] ESMTP amavis service ready 214-2.0.0 See amavis home page at: 214 2.0.0 http://www.ijs.si/software/amavisd/
+/ ESMTP amavis(d-new)? service ready|214-2\.0\.0 See amavis home page at:/ amavis
 # example: 220 CCProxy 7.3 SMTP Service Ready(Unregistered)
 /CCProxy [0-9][.0-9]* SMTP Service Ready/ CCProxy
 
@@ -331,6 +348,11 @@
 # Courier's esmtpd greets with the host name alone.
 # example: 220 vm ESMTP 502 ESMTP command error
 /^220 [^ ]+ ESMTP 502 ESMTP command error( 221 .*)?$/ Courier
+# nginx's mail proxy greets with its server_name and "ESMTP ready", as do
+# other servers, and answers HELP, which it does not pass on, in words of its
+# own.
+# example: 220 mail.example.test ESMTP ready 500 5.5.1 Invalid command
+/^220 [^ ]+ ESMTP ready 500 5\.5\.1 Invalid command( 221 .*)?$/ nginx
 # Nodemailer's smtp-server, under many Node mail servers, points to the RFC.
 # example: 220 vm ESMTP 214 See https://tools.ietf.org/html/rfc5321 for details
 /214 See https:\/\/tools\.ietf\.org\/html\/rfc5321 for details/ Nodemailer smtp-server
