@@ -194,6 +194,9 @@
 / running IBM VM SMTP / IBM VM SMTP
 # example: 220 foo.bar SMTP Server (JAMES SMTP Server 2.3.2) ready Tue, 19 May 2015 00:36:13 +0200 (CEST)
 / E?SMTP Server \(JAMES E?SMTP Server [0-9]/ Apache James
+# James built without a version number says nothing where the number was.
+# example: 220 www.example.org JAMES SMTP Server Server (JAMES SMTP Server ) ready
+/ JAMES E?SMTP Server Server \(JAMES E?SMTP Server \) ready/ Apache James
 # example: 220 foo.bar (Mail-Max Version 3.073, Thu, 30 Nov 2017 17:24:59 +0800 ) ESMTP Mail Server Ready.
 # example: 220 foo.bar (Mail-Max Version 4.2.4.7, Wed, 31 Jan 2001 03:44:35 +0100 WST) ESMTP Mail Server Ready.
 /\(Mail-Max Version [0-9]/ Mail-Max

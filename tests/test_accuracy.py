@@ -47,10 +47,11 @@ def test_a_wrong_label_fails_the_check(tmp_path):
     ("Postfix\t220 mx ESMTP Postfix\\r\\n", "a text is LABEL, SOURCE and TRANSCRIPT"),
     ("Postfix\tsrc\t220 mx\\q\\r\\n", "transcript: bad escape"),
     ("Postfix\tsrc\tESMTP Postfix\\r\\n", "the transcript is a server's replies"),
+    ("Postfix\tother\t220 mx ESMTP Postfix\\r\\n", "the same transcript as line 1"),
 ])
 def test_a_bad_corpus_line_is_named_by_file_and_line(tmp_path, line, message):
     corpus = tmp_path / "corpus.tsv"
-    corpus.write_text("\n" + line + "\n")
+    corpus.write_text("Postfix\tsrc\t220 mx ESMTP Postfix\\r\\n\n" + line + "\n")
     done = accuracy("--corpus", str(corpus))
     assert done.returncode != 0
     assert f"{corpus}:2: {message}" in done.stderr
