@@ -19,7 +19,7 @@ reads two of them and shows how each row changed.
 import collections
 import re
 
-from . import cli, fieldcount, record, reportfile, reportstamp, tallyfiles
+from . import cli, fieldcount, pictures, record, reportfile, reportstamp, tallyfiles
 
 NAME = "tally"
 
@@ -35,6 +35,10 @@ Usage:
   tally --counts [--field=LIST] [--percent] [FILE...]
   tally --merge [--percent] [--stamp] [FILE...]
   tally --diff OLD NEW
+  tally --chart [--html=PAGE] [--svg=IMAGE] [FILE...]
+  tally --html=PAGE [--svg=IMAGE] [FILE...]
+  tally --svg=IMAGE [FILE...]
+  tally --trend [--html=PAGE] [--svg=IMAGE] REPORT...
   tally (-h | --help | --version)
 
 Options:
@@ -56,6 +60,16 @@ Options:
                  label's count in OLD, its count in NEW and the change;
                  warn if their stamps name different pattern files.
   -p, --percent  Add each row's share, as `62.8%`.
+  --chart        Draw the report as bars on the terminal, with counts and
+                 shares: FILEs of mtaguess lines, or earlier reports
+                 (added up as --merge adds them).
+  --html=PAGE    Write the report as one HTML page, its charts and tables
+                 in it, into PAGE; with --trend, the trend's page.
+  --svg=IMAGE    Write the report's bar charts, or with --trend its line
+                 chart, as an SVG image into IMAGE.
+  --trend        Show each product's share month by month, from REPORTs:
+                 the month of each is in its stamp (--stamp) or else in
+                 its file's name (2026-03.report).
   -h, --help     Show this help.
   --version      Show the version.
 """
@@ -80,7 +94,9 @@ def main(argv=None, stdin=None, stdout=None, stderr=None):
 
 def body(args, ctx):
     percent = args["--percent"]
-    if args["--counts"]:
+    if args["--chart"] or args["--html"] or args["--svg"] or args["--trend"]:
+        pictures.draw(ctx, args, count_input, nothing_counted)
+    elif args["--counts"]:
         fields = fieldcount.parse_fields(args["--field"])
         if fields is None:
             raise cli.UsageError(
@@ -109,37 +125,46 @@ def count_outcomes(ctx, paths):
     byte order mark that starts an input are dropped.  Raises Fatal if no
     line is counted, or if an input is another stage's output."""
     failures, software = collections.Counter(), collections.Counter()
-    lines_read = 0
-    for source, stream in cli.open_inputs(ctx, paths):
-        lineno = 0
-        for span in fieldcount.led_spans(WithoutBom(stream), FIELDS_NEEDED):
-            if span is fieldcount.TOO_LONG:
-                lineno += 1
-                ctx.bad_line(source, lineno, fieldcount.too_long(FIELDS_NEEDED))
-                continue
-            found = OUTCOME.findall(*span)
-            if lineno == 0 and found and problem(*without_cr(*found[0])):
-                stop_if_another_stage(source, first_line(*span))
-            malformed = set()
-            for written, count in collections.Counter(found).items():
-                label, _, status = outcome = without_cr(*written)
-                if problem(*outcome):
-                    malformed.add(written)
-                elif status == OK:
-                    software[label] += count
-                else:
-                    failures[label] += count
-            if malformed:
-                for number, written in enumerate(found, lineno + 1):
-                    if written in malformed:
-                        ctx.bad_line(source, number, problem(*without_cr(*written)))
-            lineno += len(found)
-        lines_read += lineno
+    lines_read = sum(count_input(ctx, source, stream, failures, software)
+                     for source, stream in cli.open_inputs(ctx, paths))
     if not failures and not software:
-        raise cli.Fatal("no input lines, so no report" if not lines_read else
-                        f"no mtaguess line among the {lines_read} input "
-                        f"{cli.plural(lines_read, 'line')}, so no report")
+        nothing_counted(lines_read)
     return failures, software
+
+
+def count_input(ctx, source, stream, failures, software):
+    """Count the mtaguess lines of one input into the Counters; the number
+    of its lines."""
+    lineno = 0
+    for span in fieldcount.led_spans(WithoutBom(stream), FIELDS_NEEDED):
+        if span is fieldcount.TOO_LONG:
+            lineno += 1
+            ctx.bad_line(source, lineno, fieldcount.too_long(FIELDS_NEEDED))
+            continue
+        found = OUTCOME.findall(*span)
+        if lineno == 0 and found and problem(*without_cr(*found[0])):
+            stop_if_another_stage(source, first_line(*span))
+        malformed = set()
+        for written, count in collections.Counter(found).items():
+            label, _, status = outcome = without_cr(*written)
+            if problem(*outcome):
+                malformed.add(written)
+            elif status == OK:
+                software[label] += count
+            else:
+                failures[label] += count
+        if malformed:
+            for number, written in enumerate(found, lineno + 1):
+                if written in malformed:
+                    ctx.bad_line(source, number, problem(*without_cr(*written)))
+        lineno += len(found)
+    return lineno
+
+
+def nothing_counted(lines_read):
+    raise cli.Fatal("no input lines, so no report" if not lines_read else
+                    f"no mtaguess line among the {lines_read} input "
+                    f"{cli.plural(lines_read, 'line')}, so no report")
 
 
 def without_cr(label, tab, status):
