@@ -57,7 +57,9 @@ def text(label):
 
 def escaped(char):
     code = ord(char)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 HIDDEN = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
@@ -178,9 +180,11 @@ def added(reports):
 
 def is_report(first_lines):
     """Whether an input that starts with these bytes is a report (or
-    reports): a stamp, or a report's head."""
-    lines = tallyfiles.NumberedLines(_Bytes(first_lines))
-    return reportstamp.stamp_follows(lines) or bool(reportfile.head_follows(lines))
+    reports): a stamp, or a first line of the addresses counted, whatever
+    totals follow it."""
+    first = first_lines.partition(LF)[0] + LF
+    return first.startswith(reportstamp.COMMENT) or bool(
+        TOTAL.fullmatch(first) and TOTAL.fullmatch(first)[2] == b"addresses")
 
 
 def start_of(stream):

@@ -81,7 +81,8 @@ def read(ctx, paths):
 def latest_first(product):
     """The order of the products: by their share in the last month, then
     in the month before, and so on; ties by label."""
-    return tuple(-1 if share is None else share for share in reversed(product.shares)), product.label
+    shares = tuple(-1 if share is None else share for share in reversed(product.shares))
+    return shares, product.label
 
 
 def stop_unless_report(source, start):
@@ -135,7 +136,8 @@ def text(trend, term):
         spark = "".join(" " if share is None else
                         sparks[min(len(sparks) - 1, int(share * len(sparks) / top))]
                         for share in product.shares)
-        line = (f"{chart.INDENT}{chart.padded(chart.cut(label, label_width, ellipsis), label_width)}"
+        shown = chart.padded(chart.cut(label, label_width, ellipsis), label_width)
+        line = (f"{chart.INDENT}{shown}"
                 f" {spark}" + "".join(f" {shown_share(product.shares[index]):>8}"
                                       for index in columns)
                 + f" {change(product):>8}")
