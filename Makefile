@@ -48,7 +48,7 @@ build/mtas/.ready: tools/real-mtas
 	tools/real-mtas build/mtas
 
 test: all build/wheels build/mtas/.ready
-	tools/debian-packages gawk mawk nsd parallel iproute2 adns-tools nmap time openssh-server man-db
+	tools/debian-packages gawk mawk nsd parallel iproute2 adns-tools nmap time openssh-server man-db chromium tmux
 	PATH="$(CURDIR)/bin:$$PATH" $(PYTHON) -m pytest $(PYTEST_ARGS) tests
 
 bench: all
