@@ -210,6 +210,19 @@ def test_a_file_that_cannot_be_written_is_a_fatal_error(inputs, tmp_path):
                              f"No such file or directory"]
 
 
+def test_a_page_is_written_whole_through_a_link_and_to_what_is_not_a_file(inputs, tmp_path):
+    expected = picture(["--html", "/proc/self/fd/1", inputs / "1998.report"])
+    assert expected.startswith(b"<!DOCTYPE html>")
+    (tmp_path / "page.html").write_bytes(b"an older page")
+    (tmp_path / "page.html").chmod(0o640)
+    (tmp_path / "link.html").symlink_to("page.html")
+    picture(["--html", tmp_path / "link.html", inputs / "1998.report"])
+    assert (tmp_path / "link.html").is_symlink()
+    assert (tmp_path / "page.html").read_bytes() == expected
+    assert (tmp_path / "page.html").stat().st_mode & 0o777 == 0o640
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["link.html", "page.html"]
+
+
 # Any label, any counts ----------------------------------------------------------
 
 labels = st.binary(min_size=1, max_size=80).filter(

@@ -357,7 +357,7 @@ def test_a_survey_of_a_small_world_reports_its_truth(network, tmp_path):
     if missing:
         pytest.skip(f"not there yet: {', '.join(missing)}")
     directory = tmp_path / "world"
-    options = ["--small", "--check", "--keep", str(directory)]
+    options = ["--small", "--check", "--keep", str(directory), "--pictures", str(tmp_path / "seen")]
     options += ["--shared-loopback"] if network == "shared loopback" else []
     result = programs.pipeline(" ".join(["tools/demo", *options]), cwd=programs.CHECKOUT,
                                timeout=240)
@@ -366,6 +366,12 @@ def test_a_survey_of_a_small_world_reports_its_truth(network, tmp_path):
     report = (directory / "report").read_text()
     truth = (directory / "truth").read_text().splitlines()
     assert [line for line in report.splitlines() if survey.table_rows(line)] == truth
+    seen = tmp_path / "seen"
+    assert (seen / "report").read_text() == report
+    assert f"its page in {seen / 'report.html'}" in result.stderr.decode()
+    assert programs.run("tally", ["--html", tmp_path / "page.html", directory / "report"]).status == 0
+    assert (tmp_path / "page.html").read_bytes() == (seen / "report.html").read_bytes()
+    assert "  sendmail " in (seen / "chart.txt").read_text()
     kinds = {line[8:] for line in truth[:5]}
     if network == "shared loopback" or "No private network" in output:
         assert "host unreachable" not in kinds and "network unreachable" not in kinds

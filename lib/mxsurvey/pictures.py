@@ -9,6 +9,7 @@ has is drawn, and the same input gives the same bytes.
 
 import collections
 import os
+import stat
 import tempfile
 
 from . import chart, cli, page, reportfile, sections, svg, trend, tallyfiles
@@ -59,25 +60,38 @@ def read_report(ctx, paths, count_input, nothing_counted):
 
 def write_file(path, data):
     """Write a file whole or not at all: into a new file beside it, then
-    renamed over it, so that a page open in a browser is never half one."""
+    renamed over it (a page open in a browser is never half one), its mode
+    kept.  A symbolic link is written through; what is not a regular file
+    (/dev/stdout, a FIFO) is written to as it is."""
     if not path:
         return
-    directory = os.path.dirname(path) or "."
+    target = os.path.realpath(path)
     try:
-        descriptor, temporary = tempfile.mkstemp(prefix=".tally.", dir=directory)
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as error:
+        raise cli.Fatal(f"cannot write {path}: {error.strerror}") from None
+    try:
+        if mode is not None and not stat.S_ISREG(mode):
+            with open(path, "wb") as stream:
+                stream.write(data)
+            return
+        descriptor, temporary = tempfile.mkstemp(prefix=".tally.",
+                                                 dir=os.path.dirname(target))
     except OSError as error:
         raise cli.Fatal(f"cannot write {path}: {error.strerror}") from None
     try:
         with os.fdopen(descriptor, "wb") as stream:
             stream.write(data)
-        os.chmod(temporary, 0o666 & ~current_umask())
-        os.replace(temporary, path)
+        os.chmod(temporary, stat.S_IMODE(mode) if mode is not None else 0o666 & ~umask())
+        os.replace(temporary, target)
     except OSError as error:
         os.unlink(temporary)
         raise cli.Fatal(f"cannot write {path}: {error.strerror}") from None
 
 
-def current_umask():
+def umask():
     mask = os.umask(0)
     os.umask(mask)
     return mask

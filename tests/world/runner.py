@@ -18,6 +18,7 @@ import argparse
 import os
 import shutil
 import signal
+import subprocess
 import sys
 import tempfile
 
@@ -26,6 +27,8 @@ from .servers import Servers, WorldError
 from .survey import Survey, compare
 
 SMALL_ADDRESSES = 300
+CHECKOUT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+PICTURES = os.path.join(CHECKOUT, "build", "demo")
 
 
 def parse(argv):
@@ -43,6 +46,9 @@ def parse(argv):
                         help="no private network: leave out the unreachable kinds")
     parser.add_argument("--keep", metavar="DIR",
                         help="write the world and the survey's output into DIR and keep them")
+    parser.add_argument("--pictures", metavar="DIR", default=PICTURES,
+                        help="leave the report, its chart and its page in DIR "
+                             "(default build/demo)")
     parser.add_argument("--timeout", type=float, default=3.0, metavar="S",
                         help="smtpprobe's connect and read timeouts (default 3)")
     parser.add_argument("--concurrency", type=int, default=1000, metavar="N",
@@ -80,6 +86,21 @@ def run(argv=None):
     except BrokenPipeError:  # `| head`: quietly, as the programs do
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
+
+
+def leave_pictures(report, directory):
+    """Leave the report, its chart at 80 columns and its page in directory,
+    and say where on stderr."""
+    os.makedirs(directory, exist_ok=True)
+    kept = os.path.join(directory, "report")
+    shutil.copyfile(report, kept)
+    environment = dict(os.environ, COLUMNS="80", LC_ALL="C.UTF-8")
+    with open(os.path.join(directory, "chart.txt"), "wb") as chart:
+        subprocess.run(["tally", "--chart", kept], stdout=chart, env=environment, check=True)
+    page = os.path.join(directory, "report.html")
+    subprocess.run(["tally", "--html", page, kept], env=environment, check=True)
+    print(f"demo: the report is in {kept}, its chart in {os.path.join(directory, 'chart.txt')}, "
+          f"its page in {page}", file=sys.stderr, flush=True)
 
 
 def _terminated(signum, frame):
@@ -132,6 +153,7 @@ def main(argv=None):
         say()
         say(survey.report.rstrip("\n"))
         say()
+        leave_pictures(survey.path("report"), args.pictures)
         for line in survey.timings(len(world.domains)) + [servers.said()]:
             say(line)
         lines, same = compare(survey.report, world)
