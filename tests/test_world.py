@@ -369,8 +369,9 @@ def test_a_survey_of_a_small_world_reports_its_truth(network, tmp_path):
     seen = tmp_path / "seen"
     assert (seen / "report").read_text() == report
     assert f"its page in {seen / 'report.html'}" in result.stderr.decode()
-    assert programs.run("tally", ["--html", tmp_path / "page.html", directory / "report"]).status == 0
-    assert (tmp_path / "page.html").read_bytes() == (seen / "report.html").read_bytes()
+    page = tmp_path / "page.html"
+    assert programs.run("tally", ["--html", page, directory / "report"]).status == 0
+    assert page.read_bytes() == (seen / "report.html").read_bytes()
     assert "  sendmail " in (seen / "chart.txt").read_text()
     kinds = {line[8:] for line in truth[:5]}
     if network == "shared loopback" or "No private network" in output:
