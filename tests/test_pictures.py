@@ -287,3 +287,15 @@ def test_any_report_draws_within_the_terminal_and_escapes_every_label(software, 
 def test_the_tally_options_run_in_process(inputs):
     result = run_inprocess("tally", ["--chart", str(inputs / "1998.report")])
     assert result.status == cli.EXIT_OK and "sendmail".encode() in result.stdout
+
+
+def test_the_readme_shows_the_chart_of_1998(tmp_path):
+    """The chart in the README is tally's chart of the table of 1998 at 80
+    columns, as `make demo` leaves it in build/demo/chart.txt."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    block = readme.split("as `make demo` leaves it in `build/demo/chart.txt`:\n\n", 1)[1]
+    shown = block.split("\n\n`tally --html PAGE`", 1)[0]
+    (tmp_path / "1998.report").write_bytes(report_of(FAILURES, SOFTWARE[:-len(HOSTILE)]))
+    drawn = picture(["--chart", tmp_path / "1998.report"], {"COLUMNS": "80"}).decode()
+    assert shown + "\n" == "".join(f"    {line}\n" if line else "\n"
+                                   for line in drawn.splitlines())
