@@ -20,7 +20,7 @@ h1 { font-size: 1.4rem; margin: 0.5rem 0; }
 h2 { font-size: 1.15rem; margin: 1.5rem 0 0.5rem; }
 .stamp { color: #555555; font-size: 0.85rem; overflow-wrap: anywhere; margin: 0; }
 figure { margin: 0.5rem 0; }
-svg { display: block; width: 100%; height: auto; }
+svg { display: block; width: 100%; max-width: 36rem; height: auto; }
 table { border-collapse: collapse; width: 100%; margin: 0.5rem 0 1rem; }
 caption { text-align: left; font-size: 0.85rem; color: #555555; padding-bottom: 0.25rem; }
 th, td { border-bottom: 1px solid #dddddd; padding: 0.2rem 0.4rem; vertical-align: top; }
