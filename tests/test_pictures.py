@@ -299,3 +299,19 @@ def test_the_readme_shows_the_chart_of_1998(tmp_path):
     drawn = picture(["--chart", tmp_path / "1998.report"], {"COLUMNS": "80"}).decode()
     assert shown + "\n" == "".join(f"    {line}\n" if line else "\n"
                                    for line in drawn.splitlines())
+
+
+@pytest.mark.parametrize("args, said", [
+    (["--svg", "x.svg", "--stamp"], "--stamp does not go with --svg"),
+    (["--html", "x.html", "--percent"], "--percent does not go with --html"),
+    (["--chart", "--html", "x.html", "--stamp"], "--stamp does not go with --chart"),
+    (["--chart", "--counts"], "--counts and --chart do not go together"),
+    (["--trend", "--chart", "a.report"], "--chart and --trend do not go together"),
+    (["--merge", "--html", "x.html"], "--merge and --html do not go together"),
+    (["--trend"], "--trend goes as --trend [--html=PAGE] [--svg=IMAGE] REPORT..."),
+])
+def test_usage_errors_of_the_pictures_say_what_is_wrong(args, said, tmp_path):
+    result = run("tally", args)
+    assert result.status == cli.EXIT_USAGE and result.stdout == b""
+    assert result.errors[0] == f"tally: usage error: {said}; the usage is:"
+    assert not list(tmp_path.iterdir())

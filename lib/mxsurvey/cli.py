@@ -239,12 +239,16 @@ def misplaced(name, usage, argv):
     option of one mode given with another or without its own, or a mode
     without its arguments."""
     forms = [line.split()[1:] for line in usage_lines(usage).splitlines()[1:]]
-    mode_of = {" ".join(form): form[0] for form in forms if form and form[0].startswith("-")}
-    given = [mode for mode in dict.fromkeys(mode_of.values()) if mode in argv]
-    if len(given) > 1:
+    # A mode may start with an option that takes a value (--html=PAGE).
+    mode_of = {" ".join(form): form[0].split("=")[0] for form in forms
+               if form and form[0].startswith("-")}
+    given = [mode for mode in dict.fromkeys(mode_of.values())
+             if any(word == mode or word.startswith(mode + "=") for word in argv)]
+    if len(given) > 1 and not any(all(_names(mode, " ".join(form)) for mode in given)
+                                  for form in forms):
         return f"{given[0]} and {given[1]} do not go together"
     if name in mode_of.values():
-        form = " ".join(next(form for form in forms if form and form[0] == name))
+        form = " ".join(next(form for form in forms if form and form[0].split("=")[0] == name))
         strays = [word.split("=")[0] for word in argv
                   if word.startswith("--") and not _names(word.split("=")[0], form)]
         return f"{strays[0]} does not go with {name}" if strays else f"{name} goes as {form}"
