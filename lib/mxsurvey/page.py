@@ -91,7 +91,7 @@ def section_html(section, index):
 def trend_page(found):
     """The page of a Trend: its line chart and the table of its changes."""
     months = found.months
-    heading = html.escape(f"{found.title}, {months[0]} to {months[-1]}")
+    heading = html.escape(f"{found.title}, {trend.period(found)}")
     head = "".join(f'<th scope="col" class="number">{html.escape(month)}</th>' for month in months)
     rows = "".join(
         f'<tr><td class="label">{escaped(product.label)}</td>'
@@ -108,4 +108,4 @@ def trend_page(found):
             f'<thead><tr><th scope="col">Software</th>{head}'
             f'<th scope="col" class="number">Change</th><th scope="col">Note</th></tr></thead>\n'
             f"<tbody>\n{rows}</tbody>\n</table>\n</div>\n</section>\n")
-    return document(f"Mail server software over time, {months[0]} to {months[-1]}", body)
+    return document(f"Mail server software over time, {trend.period(found)}", body)

@@ -10,6 +10,7 @@ The drawing has a viewBox and no fixed size, so that it fits any width.
 from xml.sax.saxutils import escape as xml_escape
 
 from . import sections
+from .trend import period as trend_period
 
 WIDTH = 480
 ROW = 24
@@ -166,4 +167,4 @@ def line_chart(trend, standalone=False):
         out.append(f'<text x="{left}" y="{height + 4}">and {len(trend.products) - LINES} '
                    f"more in the table</text>\n")
         height += LEGEND_ROW
-    return svg("".join(out), height, f"{trend.title}, {months[0]} to {months[-1]}", standalone)
+    return svg("".join(out), height, f"{trend.title}, {trend_period(trend)}", standalone)

@@ -14,6 +14,9 @@ long its transcript.
 reads strictly, or the rows of `--counts`) and adds them up, so that a survey split into shards run on
 several machines ends in the report one run would have written; `--diff`
 reads two of them and shows how each row changed.
+
+`--chart`, `--html`, `--svg` and `--trend` draw the report, or several
+months of reports (pictures).
 """
 
 import collections

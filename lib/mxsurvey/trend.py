@@ -78,6 +78,12 @@ def read(ctx, paths):
     return Trend("Server software, % of successful connections", months, tuple(products))
 
 
+def period(trend):
+    """The months of a Trend, in words: `2026-01 to 2026-03`, or one month."""
+    first, last = trend.months[0], trend.months[-1]
+    return first if first == last else f"{first} to {last}"
+
+
 def latest_first(product):
     """The order of the products: by their share in the last month, then
     in the month before, and so on; ties by label."""
@@ -131,7 +137,7 @@ def text(trend, term):
         columns = sorted({0, months - 1})
     head = (chart.INDENT + " " * (label_width + 1 + months)
             + "".join(f" {trend.months[index]:>8}" for index in columns) + f" {'change':>8}")
-    lines = [f"{trend.title}, {trend.months[0]} to {trend.months[-1]}", "", head.rstrip()]
+    lines = [f"{trend.title}, {period(trend)}", "", head.rstrip()]
     for product, label in zip(trend.products, labels):
         spark = "".join(" " if share is None else
                         sparks[min(len(sparks) - 1, int(share * len(sparks) / top))]
