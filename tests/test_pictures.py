@@ -117,6 +117,9 @@ def test_a_saved_report_is_drawn_as_its_lines_are(inputs, tmp_path):
     assert picture(["--chart", tmp_path / "month.report"], {"COLUMNS": "90"}) == drawn
     assert picture(["--chart", tmp_path / "one.report", tmp_path / "two.report"],
                    {"COLUMNS": "90"}) == drawn
+    crlf = b"\xef\xbb\xbf" + counted.replace(b"\n", b"\r\n")  # as a system of CRLF lines keeps it
+    (tmp_path / "crlf.report").write_bytes(crlf)
+    assert picture(["--chart", tmp_path / "crlf.report"], {"COLUMNS": "90"}) == drawn
     picture(["--html", tmp_path / "lines.html", guessed])
     picture(["--html", tmp_path / "report.html", tmp_path / "month.report"])
     assert (tmp_path / "lines.html").read_bytes() == (tmp_path / "report.html").read_bytes()

@@ -182,7 +182,7 @@ def is_report(first_lines):
     """Whether an input that starts with these bytes is a report (or
     reports): a stamp, or a first line of the addresses counted, whatever
     totals follow it."""
-    first = first_lines.partition(LF)[0] + LF
+    first = first_lines.partition(LF)[0].removesuffix(b"\r") + LF  # a CRLF copy too
     return first.startswith(reportstamp.COMMENT) or bool(
         TOTAL.fullmatch(first) and TOTAL.fullmatch(first)[2] == b"addresses")
 
