@@ -163,13 +163,17 @@ def test_a_report_of_other_sections_is_drawn_whole(tmp_path):
                                                            b"successful connections\n"
                                                            b"4000 offered STARTTLS\n", 1)
               + b"\nTLS versions (% of offered STARTTLS):\n   3000  75.0% TLSv1.3\n"
-                b"   1000  25.0% TLSv1.2\n\nEHLO keywords:\n   9000 PIPELINING\n   1000 SIZE\n")
+                b"   1000  25.0% TLSv1.2\n\nEHLO keywords:\n   9000 PIPELINING\n   1000 SIZE\n"
+                b"\nGreeting used (of 5000 servers that greeted; 3 said nothing):\n"
+                b"   4000 ehlo\n   1000 helo\n")
     (tmp_path / "today.report").write_bytes(report)
     drawn = picture(["--chart", "--html", tmp_path / "page.html", tmp_path / "today.report"],
                     {"COLUMNS": "80"}).decode()
     assert "TLS versions (% of 4000 offered STARTTLS)" in drawn
     assert re.search(r"  TLSv1\.2 +[█▏▎▍▌▋▊▉]+ +1000  25\.0%", drawn)
     assert re.search(r"  SIZE +[█▏▎▍▌▋▊▉]+ +1000  10\.0%", drawn)  # of the sum of its rows
+    assert "Greeting used (% of 5000 servers that greeted)" in drawn
+    assert re.search(r"  helo +[█▏▎▍▌▋▊▉]+ +1000  20\.0%", drawn)
     cells = table_cells((tmp_path / "page.html").read_text())
     assert ["TLSv1.3", "3000", "75.0%"] in cells and ["PIPELINING", "9000", "90.0%"] in cells
 

@@ -6,8 +6,9 @@ SHARE% LABEL`) up to an empty line.  The chart, the page and the trend
 read every section so, not only the failures and the software that
 reportfile knows: a section a later tally adds is drawn as it lands.
 
-Each section's rows are shares of a whole: of the total its heading names
-as `(% of WHOLE)`, or of the one reportfile's headings have (the failures
+Each section's rows are shares of a whole: of the number its heading
+gives (`(of 280 servers that greeted)`), or of the total it names as
+`(% of WHOLE)`, or of the one reportfile's headings have (the failures
 of the addresses, the software of the successful connections), or else of
 the sum of its rows.  Several reports, in one input or several, are added
 up section by section, as --merge adds them.
@@ -21,7 +22,12 @@ from . import cli, reportfile, reportstamp, tallyfiles
 
 LF = b"\n"
 TOTAL = re.compile(rb"(0|[1-9][0-9]*) ([^\n]+)\n")
-HEADING = re.compile(rb"([^ #\n][^\n]*?)(?: \(% of ([^)\n]+)\))?:\n")
+# A heading: its title, then what its rows are of, if it says: a total by
+# name (`(% of addresses)`), or a number of something (`(of 280 servers
+# that greeted)`, `(% of 250 servers that answered EHLO; 1432 keywords
+# offered)`); `%` if its rows have shares.
+HEADING = re.compile(rb"(?P<title>[^ #\n][^\n]*?)(?: \((?P<shares>% )?of "
+                     rb"(?:(?P<number>0|[1-9][0-9]*) )?(?P<whole>[^);\n]+)(?:; [^)\n]*)?\))?:\n")
 MADE = re.compile(rb"# made by tally \S+ on ([0-9]{4})-([0-9]{2})-[0-9]{2}T")
 # The whole of each of reportfile's sections, by its title.
 WHOLES = dict(zip((heading.rstrip(b":") for heading in reportfile.HEADINGS[False]),
@@ -124,7 +130,7 @@ def read(ctx, source, lines):
                 except tallyfiles.BadRow as error:
                     _bad(ctx, source, lineno, str(error))
                     continue
-                shared = heading[2] and tallyfiles.split_share(rest)
+                shared = heading["shares"] and tallyfiles.split_share(rest)
                 rows.append((shared[1] if shared else rest, count))
         if heading is not None:
             sections.append((heading, rows))
@@ -161,16 +167,21 @@ def added(reports):
         for label, count in report_totals:
             totals[label] = totals.get(label, 0) + count
         for heading, rows in sections:
-            title, whole_label = heading[1], heading[2] or WHOLES.get(heading[1])
+            title = heading["title"]
+            whole_label = heading["whole"] or WHOLES.get(title)
             if title not in titled:
-                titled[title] = (whole_label, {})
-            counts = titled[title][1]
+                titled[title] = (whole_label, {}, [0])
+            counts, number = titled[title][1:]
+            if heading["number"]:
+                number[0] += int(heading["number"])
             for label, count in rows:
                 counts[label] = counts.get(label, 0) + count
     sections = []
-    for title, (whole_label, counts) in titled.items():
+    for title, (whole_label, counts, (number,)) in titled.items():
         rows = tuple(sorted(counts.items(), key=tallyfiles.by_count_then_label, reverse=True))
-        if whole_label in totals:
+        if number:
+            whole = number
+        elif whole_label in totals:
             whole = totals[whole_label]
         else:
             whole, whole_label = sum(counts.values()), b"rows"
