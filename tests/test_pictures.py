@@ -322,3 +322,28 @@ def test_usage_errors_of_the_pictures_say_what_is_wrong(args, said, tmp_path):
     assert result.status == cli.EXIT_USAGE and result.stdout == b""
     assert result.errors[0] == f"tally: usage error: {said}; the usage is:"
     assert not list(tmp_path.iterdir())
+
+
+TODAY = (b"312 addresses\n290 successful connections (280 of them in today's dialogue)\n\n"
+         b"Reasons for connection failures (% of addresses):\n     22   7.1% timed out\n\n"
+         b"Server software tallies (% of successful connections):\n    290 100.0% Postfix\n\n"
+         b"Greeting used (of 280 servers that greeted):\n    250  89.3% ehlo\n"
+         b"     30  10.7% helo\n\n"
+         b"EHLO keywords (of 250 servers that answered EHLO; 1432 keywords offered):\n"
+         b"    250 100.0% PIPELINING\n    200  80.0% SIZE\n")
+
+
+def test_sections_of_today_are_drawn_as_tally_writes_them(tmp_path):
+    """A head with a note of a number of the connections, headings that give
+    the number their rows are of, and (--percent) the same headings over
+    rows with shares: two such reports, one after the other, added up."""
+    (tmp_path / "today.report").write_bytes(TODAY + TODAY)
+    drawn = picture(["--chart", "--html", tmp_path / "page.html", tmp_path / "today.report"],
+                    {"COLUMNS": "80"}).decode()
+    assert drawn.startswith("624 addresses\n580 successful connections (560 of them in "
+                            "today's dialogue)\n")
+    assert "Greeting used (% of 560 servers that greeted)" in drawn
+    assert re.search(r"\n  helo +[█▏▎▍▌▋▊▉]+ +60  10\.7%\n", drawn)
+    assert "EHLO keywords (% of 500 servers that answered EHLO)" in drawn
+    cells = table_cells((tmp_path / "page.html").read_text())
+    assert ["SIZE", "400", "80.0%"] in cells and ["Postfix", "580", "100.0%"] in cells

@@ -21,7 +21,9 @@ import unicodedata
 from . import cli, reportfile, reportstamp, tallyfiles
 
 LF = b"\n"
-TOTAL = re.compile(rb"(0|[1-9][0-9]*) ([^\n]+)\n")
+# A total: its count, its name, and a note of a number of them, as
+# `290 successful connections (280 of them in today's dialogue)`.
+TOTAL = re.compile(rb"(0|[1-9][0-9]*) ([^\n(]*[^\n( ])(?: \((0|[1-9][0-9]*) ([^\n)]*)\))?\n")
 # A heading: its title, then what its rows are of, if it says: a total by
 # name (`(% of addresses)`), or a number of something (`(of 280 servers
 # that greeted)`, `(% of 250 servers that answered EHLO; 1432 keywords
@@ -106,6 +108,9 @@ def read(ctx, source, lines):
         while reportstamp.stamp_follows(lines):
             stamp.append(lines.read()[1].rstrip(LF))
         totals, sections, heading, rows = [], [], None, []
+        # A report with shares says so in its first heading; the headings of
+        # today's sections are the same with shares and without.
+        shares = False
         for lineno, line in _until_next_report(lines):
             try:
                 tallyfiles.check_whole(line)
@@ -118,9 +123,10 @@ def read(ctx, source, lines):
                 heading, rows = None, []
             elif heading is None and not sections and TOTAL.fullmatch(line):
                 found = TOTAL.fullmatch(line)
-                totals.append((found[2], int(found[1])))
+                totals.append((found[2], int(found[1]), found[3] and (int(found[3]), found[4])))
             elif heading is None and HEADING.fullmatch(line):
                 heading = HEADING.fullmatch(line)
+                shares = shares or not sections and bool(heading["shares"])
             elif heading is None:
                 _bad(ctx, source, lineno, f"neither a total nor a heading: "
                                           f"{tallyfiles.shown(line[:-1][:60])}")
@@ -130,7 +136,8 @@ def read(ctx, source, lines):
                 except tallyfiles.BadRow as error:
                     _bad(ctx, source, lineno, str(error))
                     continue
-                shared = heading["shares"] and tallyfiles.split_share(rest)
+                shared = (heading["shares"] or shares and heading["number"]) and \
+                    tallyfiles.split_share(rest)
                 rows.append((shared[1] if shared else rest, count))
         if heading is not None:
             sections.append((heading, rows))
@@ -143,8 +150,8 @@ def _until_next_report(lines):
     the next, as parallel(1) writes reports one after another."""
     previous = None
     while lines.peek(1):
-        if previous is not None and (reportstamp.stamp_follows(lines)
-                                     or reportfile.head_follows(lines)):
+        following = lines.peek(1)[0]
+        if previous is not None and following is not None and is_report(following):
             return
         lineno, previous = lines.read()
         yield lineno, previous
@@ -161,11 +168,14 @@ def added(reports):
     totals and rows added up by label, sections by title, each in the
     order of its first report, rows in the report's order (count
     descending, ties in descending byte order of the label)."""
-    stamps, totals, titled = [], {}, {}
+    stamps, totals, notes, titled = [], {}, {}, {}
     for stamp, report_totals, sections in reports:
         stamps += [line for line in stamp if line not in stamps]
-        for label, count in report_totals:
+        for label, count, note in report_totals:
             totals[label] = totals.get(label, 0) + count
+            if note:
+                number, words = notes.get(label, (0, note[1]))
+                notes[label] = number + note[0], words
         for heading, rows in sections:
             title = heading["title"]
             whole_label = heading["whole"] or WHOLES.get(title)
@@ -186,7 +196,9 @@ def added(reports):
         else:
             whole, whole_label = sum(counts.values()), b"rows"
         sections.append(Section(title, rows, whole, whole_label))
-    return Report(tuple(stamps), tuple(totals.items()), tuple(sections))
+    return Report(tuple(stamps), tuple((label + (b" (%d %s)" % notes[label] if label in notes
+                                                 else b""), count)
+                                       for label, count in totals.items()), tuple(sections))
 
 
 def is_report(first_lines):
