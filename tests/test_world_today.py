@@ -78,7 +78,7 @@ def test_the_truth_of_each_kind(world, kind, says):
 
 def test_the_certificates_are_of_their_kinds(world, tmp_path):
     world.write(tmp_path)
-    authority = x509.load_pem_x509_certificate((tmp_path / pki.CA).read_bytes())
+    root = x509.load_pem_x509_certificate((tmp_path / pki.CA).read_bytes())
     now = datetime.datetime.now(datetime.timezone.utc)
     seen = set()
     for server in world.servers:
@@ -86,12 +86,20 @@ def test_the_certificates_are_of_their_kinds(world, tmp_path):
         if not kind or kind in seen:
             continue
         seen.add(kind)
-        cert = x509.load_pem_x509_certificate((tmp_path / f"{server.today['pem']}.crt").read_bytes())
+        sent = x509.load_pem_x509_certificates(
+            (tmp_path / f"{server.today['pem']}.crt").read_bytes())
+        cert = sent[0]
         names = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
         assert (server.host in names.get_values_for_type(x509.DNSName)) == (kind != "name-mismatch")
         assert (cert.issuer == cert.subject) == (kind == "self-signed")
-        if kind != "self-signed":
-            assert cert.issuer == authority.subject
+        if kind == "self-signed" or kind == "no-intermediate":
+            assert len(sent) == 1
+        else:
+            intermediate = sent[1]
+            assert len(sent) == 2 and cert.issuer == intermediate.subject
+            assert intermediate.issuer == root.subject
+            cert.verify_directly_issued_by(intermediate)
+            intermediate.verify_directly_issued_by(root)
         assert (cert.not_valid_after_utc < now) == (kind == "expired")
         assert cert.public_key().key_size == pki.RSA_BITS.get(kind, 256)
         assert server.today["truth"]["CERT_SHA256"] == hashlib.sha256(
@@ -125,7 +133,7 @@ def test_a_survey_of_todays_world_records_what_the_world_configured(surveyed):
     assert set(found) == {server.address for server in servers}
     assert any(":" in address and found[address]["STARTTLS"] == "ok" for address in found)
     assert {fields["VALIDATION"] for fields in found.values()} >= {
-        "trusted", "expired", "self-signed", "name-mismatch"}
+        "trusted", "unknown-issuer", "expired", "self-signed", "name-mismatch"}
 
 
 def test_the_check_names_every_difference(surveyed):

@@ -1,9 +1,13 @@
 """The certificates of today's world, made when it is written: a
-certificate authority of its own (ca.crt, for smtpprobe --ca-file), and a
+certificate authority of its own (ca.crt, for smtpprobe --ca-file) with an
+intermediate that signs the servers' certificates, as public CAs do, and a
 certificate for each exchanger name that does TLS, of the kind the world
-gave it, in pki/NAME.crt and pki/NAME.key.
+gave it, in pki/NAME.crt (with the intermediate after it, as a server
+sends it) and pki/NAME.key.
 
-    trusted         signed by the world's CA, for the exchanger's name
+    trusted         signed by the world's intermediate, for the exchanger's name
+    no-intermediate ... but the server sends it alone, without the
+                    intermediate: no chain leads to the CA
     expired         ... whose validity ended yesterday
     self-signed     signed by its own key
     name-mismatch   signed by the CA, for another name
@@ -25,7 +29,8 @@ DIRECTORY = "pki"
 OTHER_NAME = "mail.hosting.example"
 # What smtpprobe's VALIDATION must say of each kind.  The verifier checks
 # signatures and names, not key sizes: a small key is recorded in CERT_KEY.
-VALIDATION = {"trusted": "trusted", "expired": "expired", "self-signed": "self-signed",
+VALIDATION = {"trusted": "trusted", "no-intermediate": "unknown-issuer",
+              "expired": "expired", "self-signed": "self-signed",
               "name-mismatch": "name-mismatch", "tls1.0": "trusted", "rsa-1024": "trusted"}
 OLD_CIPHER = "AES128-SHA"
 CIPHERS = {"tls1.0": OLD_CIPHER}   # the cipher a kind's server allows alone
@@ -37,9 +42,12 @@ def make(directory, servers):
     one; set each server's today["pem"] (the files' stem, relative to
     `directory`) and its truth's CERT_SHA256."""
     os.makedirs(os.path.join(directory, DIRECTORY), exist_ok=True)
-    authority = certificates.authority("mxsurvey world CA")
+    root = certificates.authority("mxsurvey world CA")
     with open(os.path.join(directory, CA), "wb") as out:
-        out.write(authority.pem())
+        out.write(root.pem())
+    authority = certificates.issue(certificates.name("mxsurvey world R1", "mxsurvey tests"),
+                                   root, ca=True, not_before=certificates.NOW - 365 * certificates.DAY,
+                                   not_after=certificates.NOW + 365 * certificates.DAY)
     keys, made = {}, {}
     for server in servers:
         kind = server.today.get("certificate")
@@ -47,7 +55,8 @@ def make(directory, servers):
             continue
         if server.host not in made:
             made[server.host] = issue(kind, server.host, authority, keys)
-            write(directory, server.host, made[server.host])
+            sent = [] if kind in ("self-signed", "no-intermediate") else [authority]
+            write(directory, server.host, made[server.host], sent)
         server.today["pem"] = os.path.join(DIRECTORY, server.host)
         server.today["truth"]["CERT_SHA256"] = made[server.host].sha256
 
@@ -70,10 +79,10 @@ def issue(kind, host, authority, keys):
     return certificates.issue(subject, authority, sans=[host], key=key)
 
 
-def write(directory, host, issued):
+def write(directory, host, issued, chain):
     stem = os.path.join(directory, DIRECTORY, host)
     with open(f"{stem}.crt", "wb") as out:
-        out.write(issued.pem())
+        out.write(issued.pem() + b"".join(certificate.pem() for certificate in chain))
     with open(f"{stem}.key", "wb") as out:
         out.write(issued.key.private_bytes(
             certificates.serialization.Encoding.PEM,

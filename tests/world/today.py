@@ -34,6 +34,7 @@ CLIENT_NAME = "survey.example.net"       # the survey's EHLO name, as the demo g
 # silence: the handshake never ends); "" when EHLO does not offer it.
 KINDS = {
     "trusted": ("ehlo", "ok", "trusted", "TLSv1.3"),
+    "no-intermediate": ("ehlo", "ok", "no-intermediate", "TLSv1.3"),
     "expired": ("ehlo", "ok", "expired", "TLSv1.3"),
     "self-signed": ("ehlo", "ok", "self-signed", "TLSv1.3"),
     "name-mismatch": ("ehlo", "ok", "name-mismatch", "TLSv1.3"),
@@ -52,7 +53,7 @@ STARTTLS_FIELD = {"ok": "ok", "refused": "refused", "dropped": "unanswered",
 FAILURES = {REFUSED: "refuse", TIMEOUT: generate.SILENT, DISCONNECT: "disconnect"}
 
 # The share of each kind in a world; each kind comes at least once.
-MIX = {"trusted": 0.50, "no-starttls": 0.10, "expired": 0.04, "self-signed": 0.05,
+MIX = {"trusted": 0.48, "no-intermediate": 0.02, "no-starttls": 0.10, "expired": 0.04, "self-signed": 0.05,
        "name-mismatch": 0.04, "tls1.0": 0.02, "rsa-1024": 0.02, "starttls-refused": 0.03,
        "starttls-dropped": 0.02, "starttls-stalled": 0.02, "ehlo-refused": 0.04,
        REFUSED: 0.05, TIMEOUT: 0.03, DISCONNECT: 0.02}
