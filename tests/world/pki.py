@@ -45,9 +45,10 @@ def make(directory, servers):
     root = certificates.authority("mxsurvey world CA")
     with open(os.path.join(directory, CA), "wb") as out:
         out.write(root.pem())
+    now, day = certificates.NOW, certificates.DAY
     authority = certificates.issue(certificates.name("mxsurvey world R1", "mxsurvey tests"),
-                                   root, ca=True, not_before=certificates.NOW - 365 * certificates.DAY,
-                                   not_after=certificates.NOW + 365 * certificates.DAY)
+                                   root, ca=True, not_before=now - 365 * day,
+                                   not_after=now + 365 * day)
     keys, made = {}, {}
     for server in servers:
         kind = server.today.get("certificate")

@@ -53,10 +53,10 @@ STARTTLS_FIELD = {"ok": "ok", "refused": "refused", "dropped": "unanswered",
 FAILURES = {REFUSED: "refuse", TIMEOUT: generate.SILENT, DISCONNECT: "disconnect"}
 
 # The share of each kind in a world; each kind comes at least once.
-MIX = {"trusted": 0.48, "no-intermediate": 0.02, "no-starttls": 0.10, "expired": 0.04, "self-signed": 0.05,
-       "name-mismatch": 0.04, "tls1.0": 0.02, "rsa-1024": 0.02, "starttls-refused": 0.03,
-       "starttls-dropped": 0.02, "starttls-stalled": 0.02, "ehlo-refused": 0.04,
-       REFUSED: 0.05, TIMEOUT: 0.03, DISCONNECT: 0.02}
+MIX = {"trusted": 0.48, "no-intermediate": 0.02, "no-starttls": 0.10, "expired": 0.04,
+       "self-signed": 0.05, "name-mismatch": 0.04, "tls1.0": 0.02, "rsa-1024": 0.02,
+       "starttls-refused": 0.03, "starttls-dropped": 0.02, "starttls-stalled": 0.02,
+       "ehlo-refused": 0.04, REFUSED: 0.05, TIMEOUT: 0.03, DISCONNECT: 0.02}
 DUAL_STACK_SHARE = 0.15   # greeting exchangers with an IPv6 address too
 IPV6_ONLY_SHARE = 0.05    # ... with an IPv6 address only
 
