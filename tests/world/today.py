@@ -57,6 +57,8 @@ MIX = {"trusted": 0.48, "no-intermediate": 0.02, "no-starttls": 0.10, "expired":
        "self-signed": 0.05, "name-mismatch": 0.04, "tls1.0": 0.02, "rsa-1024": 0.02,
        "starttls-refused": 0.03, "starttls-dropped": 0.02, "starttls-stalled": 0.02,
        "ehlo-refused": 0.04, REFUSED: 0.05, TIMEOUT: 0.03, DISCONNECT: 0.02}
+HOSTED = ("Google", "Exchange Online", "Proofpoint", "Mimecast")   # serve many domains
+MOST_CUSTOMERS = 4        # domains more than its own that a hosted exchanger serves
 DUAL_STACK_SHARE = 0.15   # greeting exchangers with an IPv6 address too
 IPV6_ONLY_SHARE = 0.05    # ... with an IPv6 address only
 
@@ -152,6 +154,11 @@ def generate_world(addresses, seed):
             addresses = [next(ipv4)]
         label = rng.choices(labels, weights)[0]
         add_host(world, domain, host, kind, label, addresses, rng)
+        if label in HOSTED:
+            for _ in range(rng.randrange(MOST_CUSTOMERS + 1)):
+                customer = namer.domain()
+                world.domains.append(customer)
+                world.records.append((f"{customer}.", "MX", f"10 {host}."))
     rng.shuffle(world.domains)
     return world
 
