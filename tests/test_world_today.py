@@ -31,6 +31,11 @@ def test_every_kind_comes_at_least_once_over_ipv4_and_ipv6(world):
     assert families == {4, 6}
     assert all(ipaddress.ip_address(address) in today.IPV6_NET for address in world.ipv6())
     assert len({server.address for server in world.servers}) == len(world.servers)
+    by_host = collections.defaultdict(set)
+    for server in world.servers:
+        by_host[server.host].add(ipaddress.ip_address(server.address).version)
+    assert {frozenset(versions) for versions in by_host.values()} == {
+        frozenset({4}), frozenset({6}), frozenset({4, 6})}
 
 
 def test_a_seed_gives_one_world():

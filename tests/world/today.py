@@ -138,17 +138,19 @@ def generate_world(addresses, seed):
              rng)
     labels = list(software2026.TEXTS)
     weights = [software2026.TEXTS[label].weight for label in labels]
-    for index, kind in enumerate(kinds):
+    greeting = 0
+    for kind in kinds:
         domain = namer.domain()
         host = namer.exchanger(domain)
         world.domains.append(domain)
         if kind in FAILURES:
             add_host(world, domain, host, kind, FAILURE_WORDING[kind], [next(ipv4)], rng)
             continue
+        greeting += 1
         family = rng.random()
-        if index == 0 or family < IPV6_ONLY_SHARE:   # one at least
+        if greeting == 1 or family < IPV6_ONLY_SHARE:   # one at least
             addresses = [str(next(ipv6))]
-        elif index == 1 or family < IPV6_ONLY_SHARE + DUAL_STACK_SHARE:
+        elif greeting == 2 or family < IPV6_ONLY_SHARE + DUAL_STACK_SHARE:
             addresses = [next(ipv4), str(next(ipv6))]
         else:
             addresses = [next(ipv4)]
