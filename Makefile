@@ -1,5 +1,6 @@
 # mxsurvey: `make demo` surveys a simulated internet, `make test` runs every test.
-# `make demo-serve` leaves one running, `make demo-shell` enters it, `make demo-stop` ends it.
+# `make demo-serve` leaves one running, `make demo-shell` enters it, `make demo-stop` ends it;
+# `make demo-today` and `make demo-serve-today` do the same with today's world.
 PREFIX ?= /usr/local
 DESTDIR ?=
 PYTHON3 ?= python3
@@ -14,7 +15,7 @@ STAGED := $(DESTDIR)$(APP)
 # What the install tests install with no network, besides requirements.txt.
 OFFLINE := setuptools==84.2.1 pip==26.3 pipx==1.18.16
 
-.PHONY: all demo demo-small demo-serve demo-shell demo-stop test bench accuracy install uninstall clean
+.PHONY: all demo demo-small demo-serve demo-today demo-serve-today demo-shell demo-stop test bench accuracy install uninstall clean
 
 all: $(VENV)/.ready
 
@@ -35,6 +36,13 @@ demo-small: all
 
 demo-serve: all
 	$(PYTHON) tools/demo --serve $(DEMO_ARGS)
+
+# Today's world: STARTTLS and certificates, IPv6, surveyed with smtpprobe --ehlo.
+demo-today: all
+	$(PYTHON) tools/demo --today $(DEMO_ARGS)
+
+demo-serve-today: all
+	$(PYTHON) tools/demo --serve --today $(DEMO_ARGS)
 
 demo-shell:
 	tools/demo --enter

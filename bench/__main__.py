@@ -30,6 +30,7 @@ from world.servers import Servers  # noqa: E402
 from world.survey import Survey  # noqa: E402
 import survey_lines  # noqa: E402
 from nameserver import NameServer  # noqa: E402
+from . import today  # noqa: E402  (needs the path above)
 
 
 @dataclass
@@ -40,12 +41,13 @@ class Sizes:
     domains: int       # mxlookup
     world: int         # addresses of the world smtpprobe surveys (0: the 1998 world)
     growth: tuple      # input lines for the memory and growth figures
+    today: int         # addresses of today's world smtpprobe --ehlo surveys
 
 
 SIZES = {
-    "full": Sizes(3, 10**6, 5 * 10**6, 10**5, 0, (10**4, 10**5, 10**6)),
-    "quick": Sizes(1, 2 * 10**5, 10**6, 2 * 10**4, 0, (10**4, 10**5)),
-    "tiny": Sizes(1, 2000, 5000, 300, 300, (100, 1000)),
+    "full": Sizes(3, 10**6, 5 * 10**6, 10**5, 0, (10**4, 10**5, 10**6), 3000),
+    "quick": Sizes(1, 2 * 10**5, 10**6, 2 * 10**4, 0, (10**4, 10**5), 1000),
+    "tiny": Sizes(1, 2000, 5000, 300, 300, (100, 1000), 100),
 }
 TIMEOUT = 3             # seconds: smtpprobe's connect and read timeouts, nmap's per script
 CONCURRENCY = 1000
@@ -214,6 +216,11 @@ class Bench:
                                        self.path("domains.repeated")))
                 say(f"  {many:,} input lines of those {count:,} domains: {repeated.wall:.2f} s "
                     f"({rate(many, repeated.wall)}/s), peak {mib(repeated.peak_kib)}")
+
+    # smtpprobe --ehlo ----------------------------------------------------
+
+    def today(self):
+        today.measure(self, self.sizes.today, CONCURRENCY, TIMEOUT, say, rate, ratio, mib)
 
     # smtpprobe and the pipeline ------------------------------------------
 
@@ -390,7 +397,8 @@ def main(argv=None):
     size.add_argument("--quick", action="store_const", dest="size", const="quick")
     size.add_argument("--tiny", action="store_const", dest="size", const="tiny")
     parser.add_argument("--runs", type=int, help="runs of each measurement, the median shown")
-    parser.add_argument("--only", nargs="+", choices=["mtaguess", "tally", "mxlookup", "world"],
+    parser.add_argument("--only", nargs="+",
+                        choices=["mtaguess", "tally", "mxlookup", "world", "today"],
                         help="these stages only (tally needs mtaguess)")
     parser.add_argument("--patterns", action="append", default=[], metavar="FILE",
                         help="measure mtaguess and awk with this pattern list (repeatable, "
@@ -411,7 +419,7 @@ def main(argv=None):
     directory = tempfile.mkdtemp(prefix="mxsurvey-bench.")
     bench = Bench(sizes, directory, args.patterns)
     try:
-        for stage in args.only or ["mtaguess", "tally", "mxlookup", "world"]:
+        for stage in args.only or ["mtaguess", "tally", "mxlookup", "world", "today"]:
             getattr(bench, stage)()
     finally:
         shutil.rmtree(directory, ignore_errors=True)

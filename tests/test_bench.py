@@ -21,6 +21,7 @@ def test_bench_prints_every_comparison():
     assert out.startswith("Machine: ") and "load average at start" in out
     for comparison in ("mtaguess is", "x mawk", "x gawk", "tally is", "mxlookup is",
                        "exchanges/s", "smtpprobe is", "faster", "one after another into files",
-                       "the pipe takes"):
+                       "the pipe takes", "smtpprobe --ehlo", "bench/todayprobe.py",
+                       "commands of", "certificates)"):
         assert comparison in out, comparison
     assert done.stderr == ""

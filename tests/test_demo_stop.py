@@ -1,6 +1,7 @@
-"""Stopping `make demo` half-way leaves nothing behind: no server, no
-stage of the pipeline, no world directory; nor does stopping a served
-world (`tools/demo --serve`), which ends what was entered into it too."""
+"""Stopping `make demo` (or `make demo-today`) half-way leaves nothing
+behind: no server, no stage of the pipeline, no world directory; nor does
+stopping a served world (`tools/demo --serve`, with --today too), which
+ends what was entered into it too."""
 
 import os
 import re
@@ -57,9 +58,11 @@ def start_demo(args, marker, env=None):
     return demo, directory
 
 
-@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
-def test_a_demo_stopped_mid_survey_leaves_nothing_running(signum):
-    demo, directory = start_demo(["--small"], b"Surveying:")
+@pytest.mark.parametrize("signum, world", [(signal.SIGINT, "1998"), (signal.SIGTERM, "1998"),
+                                           (signal.SIGINT, "today")])
+def test_a_demo_stopped_mid_survey_leaves_nothing_running(signum, world):
+    demo, directory = start_demo(["--small"] + (["--today"] if world == "today" else []),
+                                 b"Surveying:")
     time.sleep(1)  # the pipeline and the servers are at work
     assert processes_naming(directory), "nothing of the world was running"
     os.killpg(demo.pid, signum)  # as Ctrl-C signals the whole foreground group
@@ -74,11 +77,11 @@ def test_a_demo_stopped_mid_survey_leaves_nothing_running(signum):
     assert not os.path.exists(directory)
 
 
-def serve(runtime):
+def serve(runtime, *options):
     """A `tools/demo --serve` with its pid file in `runtime`, once it
     serves: (the process, its environment, the world's directory)."""
     env = dict(os.environ, XDG_RUNTIME_DIR=str(runtime))
-    demo, directory = start_demo(["--serve"], b"Serving until", env)
+    demo, directory = start_demo(["--serve", *options], b"Serving ", env)
     return demo, env, directory
 
 
@@ -95,9 +98,11 @@ def enter(env, *command):
 
 
 @pytest.mark.timeout(120)
-@pytest.mark.parametrize("how", ["Ctrl-C", "SIGTERM", "tools/demo --stop"])
-def test_a_served_world_stops_and_leaves_nothing_behind(tmp_path, how):
-    demo, env, directory = serve(tmp_path)
+@pytest.mark.parametrize("how, world", [("Ctrl-C", "1998"), ("SIGTERM", "1998"),
+                                        ("tools/demo --stop", "1998"),
+                                        ("tools/demo --stop", "today")])
+def test_a_served_world_stops_and_leaves_nothing_behind(tmp_path, how, world):
+    demo, env, directory = serve(tmp_path, *(["--today"] if world == "today" else []))
     pid_file = tmp_path / "mxsurvey-demo.pid"
     assert pid_file.read_text() == f"{demo.pid}\n{directory}\n"
     again = subprocess.run([DEMO, "--serve"], env=env,

@@ -9,7 +9,12 @@ world's truth.  `survey1998` is the spec that reproduces the table of
 D. J. Bernstein's survey of 11 May 1998, with `software` supplying the texts
 each server sends.
 
-Every address is inside 127.0.0.0/8.  The two unreachable kinds need a
+`today` makes today's world instead (`tools/demo --today`): ESMTP servers
+with STARTTLS and the certificates of `pki`, played by `esmtpserver`
+beside the 1998 ones in the same farm, some over IPv6, surveyed with
+today's dialogue and checked address by address (`todaysurvey`).
+
+Every IPv4 address is inside 127.0.0.0/8.  The two unreachable kinds need a
 private network namespace with its own routes; without one they are left
 out of the world, and the runner says so.
 """

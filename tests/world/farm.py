@@ -11,6 +11,7 @@ address with no socket refuses (the kernel answers the SYN with a reset):
                 the kernel drops every SYN and connect() times out
     disconnect  accepts and closes at once
     drip, flood, tarpit, ...   servers that break the rules (see hostile)
+    esmtp       a server of today, with EHLO and STARTTLS (see esmtpserver)
     refuse, hostunreach, netunreach   no socket (routes do the rest)
 
 Usage: python -m world.farm WORLD_DIR PORT SHARD SHARDS
@@ -28,7 +29,7 @@ import json
 import socket
 import sys
 
-from . import generate, hostile, service
+from . import esmtpserver, generate, hostile, service
 
 ADDRESS_TAKEN = 3
 OTHER_COMMAND = b"502 Command not implemented\r\n"
@@ -82,7 +83,8 @@ class Hangup(service.Connection):
 
 
 def listening_socket(address, port, backlog):
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock = socket.socket(socket.AF_INET6 if ":" in address else socket.AF_INET,
+                         socket.SOCK_STREAM)
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((address, port))
@@ -94,10 +96,11 @@ def listening_socket(address, port, backlog):
     return sock
 
 
-async def serve(servers, port, stop):
+async def serve(directory, servers, port, stop):
     loop = asyncio.get_running_loop()
-    counts = dict.fromkeys(("greeted", "helped", "quit", "silent", "disconnected",
+    counts = dict.fromkeys(("greeted", "helped", "quit", "silent", "disconnected", "tls",
                             "connections", "longest_ms"), 0)
+    tls = esmtpserver.contexts(directory, servers)
     factories = {
         generate.GREET: lambda server: lambda: Conversation(server, counts),
         generate.SILENT: lambda server: lambda: Silence(counts),
@@ -105,6 +108,9 @@ async def serve(servers, port, stop):
     }
     for behaviour, protocol in hostile.PROTOCOLS.items():
         factories[behaviour] = lambda server, protocol=protocol: lambda: protocol(server, counts)
+    for behaviour, protocol in esmtpserver.PROTOCOLS.items():
+        factories[behaviour] = lambda server, protocol=protocol: lambda: protocol(
+            server, tls.get(server.address), counts)
     listeners, held = [], []
     try:
         for server in servers:
@@ -129,7 +135,7 @@ def drop_syns(address, port):
     """A listener with room for one connection in its accept queue, and the
     connection that fills it: the kernel drops every later SYN."""
     sock = listening_socket(address, port, 0)
-    filler = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    filler = socket.socket(sock.family, socket.SOCK_STREAM)
     try:
         filler.connect((address, port))
     except BaseException:
@@ -144,7 +150,7 @@ def main(argv):
     servers = generate.read_servers(directory)[shard::shards]
     service.raise_open_files()
     try:
-        service.run(lambda stop: serve(servers, port, stop))
+        service.run(lambda stop: serve(directory, servers, port, stop))
     except OSError as error:
         if error.errno == errno.EADDRINUSE:
             sys.exit(ADDRESS_TAKEN)

@@ -50,12 +50,16 @@ class Server:
     help: bytes = b""
     quit: bytes = b""
     host: str = ""          # the name it goes by
+    today: dict = field(default_factory=dict)   # a server of today's world: see today
 
     def as_json(self):
-        return json.dumps({
+        fields = {
             "address": self.address, "behaviour": self.behaviour, "label": self.label,
             "host": self.host, "greeting": self.greeting.decode("latin-1"),
-            "help": self.help.decode("latin-1"), "quit": self.quit.decode("latin-1")})
+            "help": self.help.decode("latin-1"), "quit": self.quit.decode("latin-1")}
+        if self.today:
+            fields["today"] = self.today
+        return json.dumps(fields)
 
     @classmethod
     def from_json(cls, line):

@@ -12,6 +12,10 @@ stop when it ends, however it ends, and a world it made up is removed.
 
 With --serve it surveys nothing: it serves the world until stopped, for
 people to type at (served: --serve, --enter, --stop).
+
+With --today the world is today's (see today): its survey is today's
+dialogue (todaysurvey), and the check holds every address's record, not
+only the table, against the world's truth.
 """
 
 import argparse
@@ -22,13 +26,15 @@ import subprocess
 import sys
 import tempfile
 
-from . import example, generate, network, served, survey1998
+from . import example, generate, network, served, survey1998, today, todaysurvey
 from .servers import Servers, WorldError
 from .survey import Survey, compare
 
 SMALL_ADDRESSES = 300
 CHECKOUT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PICTURES = os.path.join(CHECKOUT, "build", "demo")
+TODAY_ADDRESSES = 300
+TODAY_SMALL_ADDRESSES = 60
 
 
 def parse(argv):
@@ -39,6 +45,10 @@ def parse(argv):
                       help=f"a world of about {SMALL_ADDRESSES} addresses, every row of the table")
     size.add_argument("--addresses", type=int, metavar="N",
                       help="the 1998 world scaled to about N addresses")
+    parser.add_argument("--today", action="store_true",
+                        help=f"today's world (about {TODAY_ADDRESSES} addresses, "
+                             f"{TODAY_SMALL_ADDRESSES} with --small): STARTTLS, certificates, "
+                             "IPv6, surveyed with today's dialogue")
     parser.add_argument("--seed", type=int, default=1, help="which world (default 1)")
     parser.add_argument("--check", action="store_true",
                         help="exit 1 unless the table is the world's truth, row for row")
@@ -46,9 +56,9 @@ def parse(argv):
                         help="no private network: leave out the unreachable kinds")
     parser.add_argument("--keep", metavar="DIR",
                         help="write the world and the survey's output into DIR and keep them")
-    parser.add_argument("--pictures", metavar="DIR", default=PICTURES,
+    parser.add_argument("--pictures", metavar="DIR",
                         help="leave the report, its chart and its page in DIR "
-                             "(default build/demo)")
+                             "(default build/demo, build/demo-today with --today)")
     parser.add_argument("--timeout", type=float, default=3.0, metavar="S",
                         help="smtpprobe's connect and read timeouts (default 3)")
     parser.add_argument("--concurrency", type=int, default=1000, metavar="N",
@@ -116,16 +126,12 @@ def main(argv=None):
     pid_file = served.claim() if args.serve else None
     signal.signal(signal.SIGTERM, _terminated)
     signal.signal(signal.SIGHUP, _terminated)
+    if args.today:
+        return main_today(args, pid_file)
     spec = survey1998.survey_1998()
     if args.small or args.addresses or args.serve:
         spec = spec.scaled(args.addresses or SMALL_ADDRESSES)
-    private, why_not = False, "--shared-loopback"
-    if not args.shared_loopback:
-        try:
-            network.enter()
-            private = True
-        except network.Unavailable as error:
-            why_not = str(error)
+    private, why_not = enter_network(args)
     left_out = ", ".join(f"{survey1998.FAILURE_WORDING[status]} ({spec.failures[status]})"
                          for status in survey1998.NEED_ROUTES)
     if not private:
@@ -153,10 +159,63 @@ def main(argv=None):
         say()
         say(survey.report.rstrip("\n"))
         say()
-        leave_pictures(survey.path("report"), args.pictures)
+        leave_pictures(survey.path("report"), args.pictures or PICTURES)
         for line in survey.timings(len(world.domains)) + [servers.said()]:
             say(line)
         lines, same = compare(survey.report, world)
+        for line in lines:
+            say(line)
+        return 0 if same or not args.check else 1
+    finally:
+        if not args.keep:
+            shutil.rmtree(directory, ignore_errors=True)
+
+
+def enter_network(args):
+    """(private, why not): whether the process is in a private network."""
+    if args.shared_loopback:
+        return False, "--shared-loopback"
+    try:
+        network.enter()
+        return True, ""
+    except network.Unavailable as error:
+        return False, str(error)
+
+
+def main_today(args, pid_file):
+    """tools/demo --today: today's world, surveyed or served."""
+    world = today.generate_world(
+        args.addresses or (TODAY_SMALL_ADDRESSES if args.small else TODAY_ADDRESSES), args.seed)
+    private, why_not = enter_network(args)
+    if private:
+        network.add_addresses(world.ipv6())
+    else:
+        world = world.without_ipv6()
+    directory = args.keep or tempfile.mkdtemp(prefix="mxsurvey-world.")
+    try:
+        world.write(directory)
+        say(f"Today's internet: {len(world.servers)} mail server addresses behind "
+            f"{len(world.domains)} domains (seed {args.seed}), its certificate authority "
+            f"{os.path.join(directory, 'ca.crt')}, in {directory}.")
+        if private:
+            say(f"In a private network namespace ({network.how()}), "
+                f"with {len(world.ipv6())} IPv6 addresses of {today.IPV6_NET} on its loopback.")
+        else:
+            say(f"No private network ({why_not}): no IPv6 exchangers.")
+        if args.serve:
+            return served.serve(pid_file, directory, world, private, args.concurrency, say)
+        with Servers(directory, world, private, args.concurrency) as servers:
+            survey = todaysurvey.TodaySurvey(directory, servers, args.timeout, args.concurrency)
+            say(f"Surveying: {survey.command_line()}")
+            survey.run()
+        say()
+        say(survey.report.rstrip("\n"))
+        say()
+        leave_pictures(survey.path("report"), args.pictures or PICTURES + "-today")
+        for line in survey.timings(len(world.domains)) + [servers.said()]:
+            say(line)
+        lines, same = todaysurvey.compare(survey.report, os.path.join(directory, "guessed"),
+                                          world)
         for line in lines:
             say(line)
         return 0 if same or not args.check else 1

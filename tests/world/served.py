@@ -22,7 +22,7 @@ import sys
 import tempfile
 import time
 
-from . import example, network
+from . import example, network, today
 from .servers import DNS_ADDRESS, PACKAGE_PARENT, Servers, WorldError
 
 PID_FILE = "mxsurvey-demo.pid"
@@ -144,6 +144,19 @@ def instructions(world, servers, private, directory):
     resolver = DNS_ADDRESS if servers.dns_port == 53 else f"{DNS_ADDRESS}:{servers.dns_port}"
     port = "" if servers.smtp_port == 25 else f" --port {servers.smtp_port}"
     demo = demo_command()
+    if getattr(world, "name", "") == "today":
+        return [
+            f"Serving today's world until Ctrl-C, or `{demo} --stop`:",
+            f"  name server   {DNS_ADDRESS} port {servers.dns_port}",
+            f"  mail servers  port {servers.smtp_port} of {len(world.servers)} addresses,"
+            f" such as {' and '.join(today.EXAMPLE_ADDRESSES[:1 + private])}"
+            f" ({today.EXAMPLE_HOST})",
+            f"In another terminal, `{demo} --enter` opens a shell inside it, in {directory},"
+            " beside its domains and its certificate authority, ca.crt:",
+            f"  mxlookup -6 --server {resolver} < domains | smtpprobe --blocklist /dev/null{port}"
+            f" --ehlo {today.CLIENT_NAME} --ca-file ca.crt | mtaguess -f patterns-2026.awk"
+            " | tally",
+        ]
     return [
         f"Serving until Ctrl-C, or `{demo} --stop`:",
         f"  name server   {DNS_ADDRESS} port {servers.dns_port}",

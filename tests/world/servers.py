@@ -128,8 +128,9 @@ class Servers:
         return (f"The world: the name server answered {dns.get('udp', 0)} queries over UDP and "
                 f"{dns.get('tcp', 0)} over TCP; the mail servers ({self.shards} processes, port "
                 f"{self.smtp_port}) greeted {smtp.get('greeted', 0)} times, answered "
-                f"{smtp.get('helped', 0)} HELPs and {smtp.get('quit', 0)} QUITs, kept "
-                f"{smtp.get('silent', 0)} connections waiting and hung up on "
+                f"{smtp.get('helped', 0)} HELPs and {smtp.get('quit', 0)} QUITs, "
+                + (f"shook hands in TLS {smtp['tls']} times, " if smtp.get("tls") else "")
+                + f"kept {smtp.get('silent', 0)} connections waiting and hung up on "
                 f"{smtp.get('disconnected', 0)}.")
 
     def pids(self):

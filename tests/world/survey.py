@@ -33,17 +33,22 @@ class Survey:
         self.servers = servers
         dns = DNS_ADDRESS if servers.dns_port == 53 else f"{DNS_ADDRESS}:{servers.dns_port}"
         port = [] if servers.smtp_port == 25 else ["--port", str(servers.smtp_port)]
-        self.stages = [
+        reach = [*port, "--blocklist", "/dev/null", "--concurrency", str(concurrency),
+                 "--rate", "0", "--connect-timeout", f"{timeout:g}", "--read-timeout",
+                 f"{timeout:g}"]
+        self.stages = self.pipe(dns, reach)
+        self.report = ""
+        self.took = 0.0
+
+    def pipe(self, dns, reach):
+        """The stages, given mxlookup's name server and smtpprobe's options
+        for reaching the world."""
+        return [
             Stage(["mxlookup", "--server", dns, "--failed", self.path("failed")], "domains"),
-            Stage(["smtpprobe", *port, "--blocklist", "/dev/null",
-                   "--concurrency", str(concurrency), "--rate", "0",
-                   "--connect-timeout", f"{timeout:g}", "--read-timeout", f"{timeout:g}"],
-                  "addresses"),
+            Stage(["smtpprobe", *reach], "addresses"),
             Stage(["mtaguess"], "transcripts"),
             Stage(["tally"], "labels"),
         ]
-        self.report = ""
-        self.took = 0.0
 
     def path(self, name):
         return os.path.join(self.directory, name)
