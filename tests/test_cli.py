@@ -80,12 +80,15 @@ def test_stdin_is_named_stdin():
     assert run([], b"bad\n")[2] == "echo-lines: stdin:1: a bad line\n"
 
 
-def test_a_missing_file_is_named_and_the_others_are_read(tmp_path):
+def test_a_missing_file_stops_the_run_before_any_is_read(tmp_path):
     path = tmp_path / "there"
     path.write_bytes(b"x\n")
-    status, out, err = run([str(tmp_path / "missing"), str(path)])
-    assert (status, out) == (1, b"x\n")
-    assert err.startswith(f"echo-lines: cannot open {tmp_path / 'missing'}: ")
+    status, out, err = run([str(path), str(tmp_path / "missing")])
+    assert (status, out) == (cli.EXIT_FATAL, b"")
+    assert err == f"echo-lines: cannot open {tmp_path / 'missing'}: No such file or directory\n"
+    status, out, err = run([str(path), str(tmp_path)])
+    assert (status, out, err) == (cli.EXIT_FATAL, b"", f"echo-lines: cannot read {tmp_path}: "
+                                                        f"Is a directory\n")
 
 
 def test_help_and_version_go_to_stdout_and_exit_0():

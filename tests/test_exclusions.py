@@ -12,7 +12,7 @@ from hypothesis import given, settings, strategies as st
 
 from address_spellings import (MAPPED_BASE, entry_spellings, is_mapped, networks, point_of,
                                points_near, spellings)
-from mxsurvey import blocklist
+from mxsurvey import blocklist, cli
 from mxsurvey.probe import BadAddress, parse_address
 from programs import BIN, CHECKOUT, pipeline, run_inprocess
 from scripted_smtp import smtp
@@ -65,7 +65,7 @@ def test_entries_comments_and_blank_lines(tmp_path):
 @pytest.mark.parametrize("line, message", [
     (b"10.0.0.0/33", "not an address or CIDR block: '10.0.0.0/33'"),
     (b"10.0.0.256", "not an address or CIDR block: '10.0.0.256'"),
-    (b"010.0.0.1", "not an address or CIDR block: '010.0.0.1'"),
+    (b"010.0.0.1", "IPv4 address with leading zeros is ambiguous: '010.0.0.1'"),
     (b"example.com", "not an address or CIDR block: 'example.com'"),
     (b"fe80::1%eth0", "not an address or CIDR block: 'fe80::1%eth0'"),
     (b"10.0.0.1 10.0.0.2", "more than one entry on a line: '10.0.0.1 10.0.0.2'"),
@@ -85,7 +85,7 @@ def test_a_bad_line_is_fatal_before_any_probing(farm, tmp_path, line, message):
     bad.write_bytes(b"# our exclusions\n198.51.100.0/24\n" + line + b"\n203.0.113.1\n")
     result = probe(farm, [server], "--blocklist", "/dev/null", "--exclude", str(good),
                    "--exclude", str(bad))
-    assert result.status == 1
+    assert result.status == cli.EXIT_FATAL
     assert result.stdout == b""
     assert result.errors == [f"smtpprobe: {bad}:3: {message}"]
     assert farm.arrivals == []
@@ -102,7 +102,7 @@ def test_a_bad_line_is_named_in_one_line_of_printable_text(line):
 
 def test_an_unreadable_file_is_fatal(farm, tmp_path):
     result = probe(farm, [farm.unused()], "--exclude", str(tmp_path / "missing"))
-    assert (result.status, result.stdout) == (1, b"")
+    assert (result.status, result.stdout) == (cli.EXIT_FATAL, b"")
     assert result.errors == [
         f"smtpprobe: cannot read {tmp_path / 'missing'}: No such file or directory"]
 
@@ -316,7 +316,7 @@ def test_an_ipv4_mapped_address_is_its_ipv4_address(farm, tmp_path):
     assert excluded.lines == [f"{server}\texcluded\t".encode()]
     probed = probe(farm, [mapped, server], "--blocklist", "/dev/null")
     assert [line.split(b"\t")[:2] for line in probed.lines] == [[server.encode(), b"ok"]]
-    assert "; 1 duplicates," in probed.errors[-1]
+    assert "; 1 duplicate," in probed.errors[-1]
 
 
 def mapped_hex(address):

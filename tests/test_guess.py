@@ -99,13 +99,13 @@ def test_a_bad_pattern_file_stops_the_run_before_any_input_is_read(tmp_path, con
     out, err = io.BytesIO(), io.BytesIO()
     status = guess.main(["-f", guess.default_patterns(), "-f", f"{tmp_path}/bad.awk"],
                         Untouchable(), out, err)
-    assert (status, out.getvalue()) == (1, b"")
+    assert (status, out.getvalue()) == (cli.EXIT_FATAL, b"")
     assert err.getvalue().decode() == f"mtaguess: {tmp_path}/{message}\n"
 
 
 def test_a_missing_pattern_file_is_fatal(tmp_path):
     done = run_inprocess("mtaguess", ["-f", f"{tmp_path}/none.awk"], feed(probe(b"timeout")))
-    assert (done.status, done.stdout) == (1, b"")
+    assert (done.status, done.stdout) == (cli.EXIT_FATAL, b"")
     assert done.errors == [f"mtaguess: cannot read {tmp_path}/none.awk: No such file or directory"]
 
 
@@ -136,7 +136,7 @@ def test_a_pattern_file_in_the_current_directory_comes_first(tmp_path, monkeypat
 def test_a_pattern_file_found_nowhere_is_named_as_given(tmp_path, monkeypatch, name):
     monkeypatch.chdir(tmp_path)  # a name with a slash is not looked for elsewhere
     done = run_inprocess("mtaguess", ["-f", name], feed(probe(b"ok", POSTFIX)))
-    assert (done.status, done.stdout) == (1, b"")
+    assert (done.status, done.stdout) == (cli.EXIT_FATAL, b"")
     assert done.errors == [f"mtaguess: cannot read {name}: No such file or directory"]
 
 
@@ -163,7 +163,7 @@ def test_every_field_of_a_line_is_checked_not_only_the_transcript():
              b"sendmail\tok\t" + QMAIL,
              b"2001:DB8::7\ttimeout\t",
              b"192.000.002.007\ttimeout\t",
-             probe(b"ok", QMAIL, b"mx", b"10\r"),
+             probe(b"ok", QMAIL, b"mx", b"1\r0"),
              probe(b"refused", b"", b"\x00"),
              probe(b"ok", QMAIL, b"\xff"),
              b"2001:db8::7\tok\t" + QMAIL + b"\tmx\\032.example.net",
@@ -177,7 +177,7 @@ def test_every_field_of_a_line_is_checked_not_only_the_transcript():
         "mtaguess: stdin:3: address 'sendmail' is not one as smtpprobe writes it",
         "mtaguess: stdin:4: address '2001:DB8::7' is not one as smtpprobe writes it",
         "mtaguess: stdin:5: address '192.000.002.007' is not one as smtpprobe writes it",
-        "mtaguess: stdin:6: field 5: raw control byte 0x0d at byte 3",
+        "mtaguess: stdin:6: field 5: raw control byte 0x0d at byte 2",
         "mtaguess: stdin:7: field 4: raw control byte 0x00 at byte 1",
         "mtaguess: stdin:8: field 4: raw byte 0xff at byte 1",
     ]
@@ -203,21 +203,22 @@ def test_every_line_smtpprobe_writes_is_taken_by_mtaguess(dialogue):
 
 @pytest.mark.timeout(60)
 def test_a_raw_control_byte_is_named_as_raw_not_as_its_escape():
-    done = pipeline(r"printf '127.0.0.1\tok\t220 Sendmail\r\n127.0.0.1\tok\t220 x\\q\n' | mtaguess")
-    assert (done.status, done.stdout) == (1, b"")
+    done = pipeline(r"printf '127.0.0.1\tok\t220 Sendmail\r ESMTP\n127.0.0.1\tok\t220 x\\q\n' | mtaguess")
+    assert (done.status, done.stdout) == (cli.EXIT_BAD_INPUT, b"")
     assert done.errors == ["mtaguess: stdin:1: transcript: raw control byte 0x0d at byte 13",
                            "mtaguess: stdin:2: transcript: bad escape \\q at byte 6"]
 
 
-def test_files_are_read_in_order_and_a_missing_one_is_named(tmp_path):
+def test_files_are_read_in_order_and_a_missing_one_stops_the_run_before_any(tmp_path):
     (tmp_path / "a").write_bytes(feed(probe(b"ok", QMAIL)))
     (tmp_path / "b").write_bytes(feed(probe(b"timeout"), b"short"))
-    done = run("mtaguess", [tmp_path / "a", tmp_path / "missing", tmp_path / "b"])
-    assert done.status == 1
+    done = run("mtaguess", [tmp_path / "a", tmp_path / "b"])
+    assert done.status == cli.EXIT_BAD_INPUT
     assert [line.split(b"\t")[0] for line in done.lines] == [b"qmail", b"timed out"]
-    assert done.errors == [
-        f"mtaguess: cannot open {tmp_path}/missing: No such file or directory",
-        f"mtaguess: {tmp_path}/b:2: fewer than 3 fields"]
+    assert done.errors == [f"mtaguess: {tmp_path}/b:2: fewer than 3 fields"]
+    done = run("mtaguess", [tmp_path / "a", tmp_path / "missing", tmp_path / "b"])
+    assert (done.status, done.stdout) == (cli.EXIT_FATAL, b"")
+    assert done.errors == [f"mtaguess: cannot open {tmp_path}/missing: No such file or directory"]
 
 
 @pytest.mark.parametrize("transcript, text", [

@@ -68,7 +68,7 @@ def fields(result):
 
 
 def cut_counts(result):
-    match = re.search(r"; (\d+) domains cut \((\d+) exchangers, (\d+) addresses left out\)",
+    match = re.search(r"; (\d+) domains? cut \((\d+) exchangers?, (\d+) address(?:es)? left out\)",
                       result.errors[-1])
     return tuple(map(int, match.groups()))
 

@@ -6,13 +6,13 @@ import os
 import pty
 import re
 import selectors
-import socket
 import subprocess
 import time
 
 import pytest
 
 from mxsurvey import cli, progress
+from nameserver import DroppingRelay, NameServer
 from programs import BIN
 from scripted_smtp import silent, smtp
 
@@ -125,20 +125,25 @@ def test_progress_and_quiet_contradict_each_other():
         "smtpprobe: --progress and --quiet contradict each other")
 
 
+ZONE = "$ORIGIN example.\n$TTL 3600\n@ SOA ns hostmaster 1 3600 600 86400 300\n@ NS ns\n"
+
+
 def test_mxlookup_on_a_terminal(tmp_path):
-    # A name server that never answers: every domain ends in timeout.
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as mute:
-        mute.bind(("127.0.0.1", 0))
+    # A name server that never answers the questions about the dead domains:
+    # each of them ends in timeout, and the last one is answered at once.
+    with NameServer({"example": ZONE}) as nsd, \
+            DroppingRelay((nsd.address, nsd.port), "dead") as relay:
         path = tmp_path / "domains"
-        path.write_text("a.example\n# a comment\nb.example\nc.example\n")
+        path.write_text("dead1.example\n# a comment\ndead2.example\ndead3.example\n"
+                        "nx.example\n")
         with open(path, "rb") as stdin:
             status, stdout, seen = on_terminal(
-                [BIN / "mxlookup", "--server", f"127.0.0.1:{mute.getsockname()[1]}",
-                 "--timeout", "0.7", "--retries", "1"], stdin)
+                [BIN / "mxlookup", "--server", relay.spec, "--timeout", "0.7", "--retries", "1"],
+                stdin)
     assert (status, stdout) == (0, b"")
-    assert CLEAR + b"mxlookup: 0 of 4 lines (0%), 0 in flight, rate not yet known" in seen
-    assert re.search(rb"\r\x1b\[Kmxlookup: 1 of 4 lines \(25%\), 3 in flight, ", seen)
-    assert re.search(rb"\r\x1b\[Kmxlookup: 3 domains: 0 found [^\r\n]*\r\n$", seen)
+    assert CLEAR + b"mxlookup: 0 of 5 lines (0%), 0 in flight, rate not yet known" in seen
+    assert re.search(rb"\r\x1b\[Kmxlookup: 1 of 5 lines \(20%\), 3 in flight, ", seen)
+    assert re.search(rb"\r\x1b\[Kmxlookup: 4 domains: 0 found [^\r\n]*\r\n$", seen)
 
 
 # The text ------------------------------------------------------------------

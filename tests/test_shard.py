@@ -39,8 +39,9 @@ def test_shards_are_disjoint_complete_and_as_documented(count):
                     if documented_shard(line.removeprefix("::ffff:"), count) == k]
             assert (f"{len(part)} probed: 0 ok, 0 timeout, {len(part)} refused"
                     in result.errors[-1])
-            assert (f"; {len(mine) - len(part)} duplicates, 1 rejected, 0 skipped, "
-                    f"{len(lines) - 1 - len(mine)} other shards; " in result.errors[-1])
+            duplicates, others = len(mine) - len(part), len(lines) - 1 - len(mine)
+            assert (f"; {duplicates} duplicate{'s' * (duplicates != 1)}, 1 rejected, 0 skipped, "
+                    f"{others} other shard{'s' * (others != 1)}; " in result.errors[-1])
             parts.append(part)
         every = [address for part in parts for address in part]
         assert sorted(every) == sorted(nobody)  # each address in exactly one shard

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import assume, given, settings, strategies as st
 
 from address_spellings import INTERESTING_POINTS, spellings
-from mxsurvey import probe
+from mxsurvey import cli, probe
 from programs import BIN, pipeline, run_inprocess
 from scripted_smtp import silent, smtp
 
@@ -112,7 +112,7 @@ def test_several_files_and_duplicates(farm, tmp_path):
         "".join(f"{line}\n" for line in lines).encode())
     assert result.status == 0, result
     assert by_address(result.stdout) == dict.fromkeys(nobody[2:], "refused")
-    assert "; 1 duplicates, 0 rejected, 3 skipped, 0 other shards; " in result.errors[-1]
+    assert "; 1 duplicate, 0 rejected, 3 skipped, 0 other shards; " in result.errors[-1]
 
 
 @pytest.mark.parametrize("content, lineno, why", [
@@ -135,7 +135,7 @@ def test_a_file_that_is_not_our_output_is_fatal(farm, tmp_path, content, lineno,
     (tmp_path / "wrong").write_bytes(content)
     result = run_inprocess("smtpprobe", ["-p", str(farm.port), *FAST, "--skip",
                                          str(tmp_path / "wrong")], f"{server}\n".encode())
-    assert (result.status, result.stdout) == (1, b"")
+    assert (result.status, result.stdout) == (cli.EXIT_FATAL, b"")
     assert result.errors == [
         f"smtpprobe: {tmp_path / 'wrong'}:{lineno}: not a line of smtpprobe's output: {why}"]
     assert farm.arrivals == []
@@ -180,6 +180,6 @@ def test_a_skip_line_and_an_input_line_name_one_address_in_any_spelling(data):
 
 def test_a_missing_file_is_fatal(tmp_path):
     result = run_inprocess("smtpprobe", ["--skip", str(tmp_path / "missing")], b"")
-    assert result.status == 1
+    assert result.status == cli.EXIT_FATAL
     assert result.errors == [
         f"smtpprobe: cannot read {tmp_path / 'missing'}: No such file or directory"]

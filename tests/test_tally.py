@@ -86,17 +86,23 @@ def test_report_percentages_are_of_addresses_and_of_connections():
 
 
 @pytest.mark.parametrize("command", [
-    "tally < /dev/null", "true | tally", "tally missing", "tally -p empty"])
+    "tally < /dev/null", "true | tally", "tally --percent empty", "tally empty - < empty"])
 def test_no_input_lines_is_a_fatal_stop_and_no_report(tmp_path, command):
     (tmp_path / "empty").write_bytes(b"")
     result = pipeline(command, cwd=tmp_path)
-    assert (result.status, result.stdout) == (1, b"")
+    assert (result.status, result.stdout) == (cli.EXIT_FATAL, b"")
     assert result.errors[-1] == "tally: no input lines, so no report"
+
+
+def test_a_missing_input_file_is_a_fatal_stop_and_no_report(tmp_path):
+    result = pipeline("tally missing", cwd=tmp_path)
+    assert (result.status, result.stdout) == (cli.EXIT_FATAL, b"")
+    assert result.errors == ["tally: cannot open missing: No such file or directory"]
 
 
 def test_lines_none_of_which_is_counted_are_a_fatal_stop():
     result = pipeline("yes 'not a guess' | head -3 | tally")
-    assert (result.status, result.stdout) == (1, b"")
+    assert (result.status, result.stdout) == (cli.EXIT_FATAL, b"")
     assert result.errors == [f"tally: stdin:{n}: fewer than 3 fields" for n in (1, 2, 3)] + [
         "tally: no mtaguess line among the 3 input lines, so no report"]
 
@@ -118,14 +124,14 @@ PROBE_LINE = b"192.0.2.1\tok\t220 mx.example.net ESMTP\\r\\n\tmx.example.net\tex
 def test_another_stages_output_is_named_once_and_stops_the_run(tmp_path, written, what):
     (tmp_path / "lines").write_bytes((written + b"\n") * 50000)
     result = pipeline("cat lines | tally", cwd=tmp_path)
-    assert (result.status, result.stdout) == (1, b"")
+    assert (result.status, result.stdout) == (cli.EXIT_FATAL, b"")
     assert result.errors == [f"tally: stdin:1: this is {what}"]
 
 
 def test_smtpprobes_real_output_is_recognised(tmp_path):
     """What smtpprobe writes for an address where nothing listens."""
     result = pipeline("printf '127.0.0.1\\n' | smtpprobe --port 9 --quiet | tally")
-    assert (result.status, result.stdout) == (1, b"")
+    assert (result.status, result.stdout) == (cli.EXIT_FATAL, b"")
     assert result.errors == ["tally: stdin:1: this is smtpprobe's output (ADDRESS STATUS "
                              "TRANSCRIPT); pipe it through mtaguess first"]
 
@@ -303,7 +309,9 @@ def test_a_line_of_200_mb_is_named_and_never_held(tmp_path, argv, before, after,
                                   [], ["--counts"]])
 def test_endless_zeros_end_in_a_named_error_in_little_memory(tmp_path, argv):
     result, peak = run_measured(argv, LONG, tmp_path)
-    assert result.status == 1
+    # Nothing counted: no report, a fatal stop; the other outputs are empty.
+    nothing_counted = argv[:1] in ([], ["--merge"])
+    assert result.status == (cli.EXIT_FATAL if nothing_counted else cli.EXIT_BAD_INPUT)
     assert result.errors[0].startswith("tally: stdin:1: ")
     assert peak < 100, f"tally held {peak:.0f} MiB"
 
@@ -338,12 +346,12 @@ def test_several_files_and_stdin_are_counted_together(tmp_path):
         b"Server software tallies:", b"      4 sendmail", b"      4 qmail"]
 
 
-def test_a_missing_file_is_named_and_the_others_are_counted(tmp_path):
+def test_a_missing_file_stops_the_run_before_the_others_are_counted(tmp_path):
     (tmp_path / "a").write_bytes(b"x\ty\n")
-    result = run_inprocess("tally", ["--counts", str(tmp_path / "missing"), str(tmp_path / "a")])
-    assert result.status == 1
+    result = run_inprocess("tally", ["--counts", str(tmp_path / "a"), str(tmp_path / "missing")])
+    assert result.status == cli.EXIT_FATAL
     assert result.errors == [f"tally: cannot open {tmp_path / 'missing'}: No such file or directory"]
-    assert result.stdout == b"      1 x\n"
+    assert result.stdout == b""
 
 
 # --counts: the same bytes as the coreutils pipeline ----------------------------
@@ -435,7 +443,9 @@ def test_the_report_holds_lines_up_to_their_status(lines, block_size, max_held):
         f"bytes of the line"
         for lineno, line in enumerate(lines, 1) if not held(line, 3, max_held)]
     assert result.stdout == expected.stdout
-    assert result.status == (1 if len(kept) < len(lines) else expected.status)
+    fatal = expected.status == cli.EXIT_FATAL  # nothing counted
+    assert result.status == (cli.EXIT_BAD_INPUT if len(kept) < len(lines) and not fatal
+                             else expected.status)
 
 
 def test_counts_of_many_widths_and_ties():
@@ -455,7 +465,7 @@ def test_counts_wider_than_seven_columns_widen_as_uniq_does():
 
 
 def test_counts_percentages_are_of_all_lines():
-    result = run_inprocess("tally", ["--counts", "-p"], b"a\tx\nb\nb\tz\n\n")
+    result = run_inprocess("tally", ["--counts", "--percent"], b"a\tx\nb\nb\tz\n\n")
     assert result.stdout == b"      2  50.0% b\n      1  25.0% a\n      1  25.0% \n"
 
 
@@ -628,7 +638,7 @@ def test_a_crlf_copy_of_mtaguess_lines_is_counted_as_the_original(lines_1998, tm
 
 def test_a_byte_order_mark_alone_is_no_input_lines():
     result = run_inprocess("tally", [], cli.BOM)
-    assert (result.status, result.errors) == (1, ["tally: no input lines, so no report"])
+    assert (result.status, result.errors) == (cli.EXIT_FATAL, ["tally: no input lines, so no report"])
 
 
 @pytest.mark.timeout(60)
@@ -680,7 +690,7 @@ def test_a_stamped_report_names_tally_the_time_and_the_pattern_lists(lines_1998,
 
 def test_a_pattern_list_that_cannot_be_read_stops_the_run(lines_1998, tmp_path):
     result = run("tally", ["--labels-from", str(tmp_path / "missing.awk")], lines_1998)
-    assert (result.status, result.stdout) == (1, b"")
+    assert (result.status, result.stdout) == (cli.EXIT_FATAL, b"")
     assert result.errors == [
         f"tally: cannot read {tmp_path / 'missing.awk'}: No such file or directory"]
 

@@ -27,6 +27,7 @@ internet is there, and someone's own network may be.
 """
 
 import bisect
+import re
 import ipaddress
 
 from . import record
@@ -103,6 +104,19 @@ ff00::/8            # multicast (RFC 4291)
 DEFAULT_SOURCE = "the built-in list"
 
 
+# Four numbers, each at most 255, one of them written with a leading zero,
+# which some read as octal (inet_aton reads 010 as 8): ambiguous, where
+# 256.1.1.1 is simply no address.
+_LEADING_ZERO_QUAD = re.compile(
+    rb"(?=(?:[0-9]*\.){0,3}0[0-9])(?:0*(?:25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\.){3}"
+    rb"0*(?:25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])")
+
+
+def leading_zeros(text):
+    """Whether `text` is an IPv4 address but for a leading zero."""
+    return _LEADING_ZERO_QUAD.fullmatch(text) is not None
+
+
 class BadEntry(ValueError):
     """A line of a blocklist that is neither an entry, a comment nor blank."""
 
@@ -120,6 +134,9 @@ def parse_entry(line):
             raise ValueError(text)
         return ipaddress.ip_network(text.decode("ascii"), strict=False)
     except (UnicodeDecodeError, ValueError):
+        if leading_zeros(text.split(b"/")[0]):
+            raise BadEntry(f"IPv4 address with leading zeros is ambiguous: "
+                           f"{record.quoted(text)}") from None
         raise BadEntry(f"not an address or CIDR block: {record.quoted(text)}") from None
 
 

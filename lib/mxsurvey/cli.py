@@ -6,9 +6,12 @@ once, so that no program gets them wrong.  A program is a function
 happens into one exit status:
 
     0    the run completed (failed lookups and probes are data)
-    1    some input was rejected (EXIT_BAD_INPUT); or a fatal error stopped
-         the run (EXIT_FATAL), a failed write among them
+    1    some input lines were rejected, each named; the rest was done
+         (EXIT_BAD_INPUT)
     2    the command line was wrong
+    3    a fatal error stopped the run (EXIT_FATAL): an input file that
+         cannot be read, a bad blocklist or pattern file, another stage's
+         output, an unreachable resolver, a failed write
     130  interrupted by SIGINT, 143 by SIGTERM (what is written ends with a
          whole line: see output.py)
     141  stdout was closed by the reader (`| head`): quietly
@@ -23,20 +26,22 @@ import asyncio
 import contextlib
 import io
 import math
+import os
 import re
 import resource
 import signal
+import stat
 import sys
 import threading
 
 import docopt
 
-from . import __version__
+from . import __version__, record
 from .output import STOPPING, Interrupted, Output, WriteError, on_signal, stops
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 1
-EXIT_FATAL = 1  # every fatal stop, whatever stopped the run
+EXIT_FATAL = 3  # every fatal stop, whatever stopped the run
 EXIT_USAGE = 2
 EXIT_BROKEN_PIPE = 128 + signal.SIGPIPE
 
@@ -93,6 +98,11 @@ def plural(count, noun, nouns=None):
     """`noun` as it goes after `count`: `1 line`, `2 lines`; `nouns` where
     the plural is not the noun and an s."""
     return noun if count == 1 else nouns or noun + "s"
+
+
+def counted(count, noun, nouns=None):
+    """A count with its noun, as a summary says it: `1 domain`, `2 domains`."""
+    return f"{count} {plural(count, noun, nouns)}"
 
 
 def int_option(args, name, minimum=0, maximum=None):
@@ -282,21 +292,38 @@ def ignored(signum):
 def open_inputs(ctx, paths):
     """Yield (name, binary stream) for each named file, or stdin for none or `-`.
 
-    A file that cannot be opened is named on stderr and counted as bad input;
-    the others are still read, as cat(1) does.
+    A file that cannot be read is a fatal stop, and so that it stops the run
+    before anything is done, every file is checked before the first is read:
+    a survey that left out a whole file is no survey, whatever was written.
     """
-    for path in paths or ["-"]:
+    paths = paths or ["-"]
+    for path in paths:
+        check_readable(path)
+    for path in paths:
         if path == "-":
             yield STDIN_NAME, ctx.stdin
             continue
         try:
             stream = open(path, "rb")
         except OSError as error:
-            ctx.bad_input += 1
-            ctx.say(f"cannot open {path}: {error.strerror}")
-            continue
+            raise Fatal(f"cannot open {path}: {error.strerror}") from None
         with stream:
             yield path, stream
+
+
+def check_readable(path):
+    """Raise Fatal if `path` names no file that can be read.  A FIFO or a
+    device is not opened here, for opening it may be felt by its writer."""
+    if path == "-":
+        return
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as error:
+        raise Fatal(f"cannot open {path}: {error.strerror}") from None
+    if stat.S_ISDIR(mode):
+        raise Fatal(f"cannot read {path}: Is a directory")
+    if stat.S_ISREG(mode) and not os.access(path, os.R_OK):
+        raise Fatal(f"cannot open {path}: Permission denied")
 
 
 def line_chunks(stream, max_line=MAX_LINE):
@@ -354,6 +381,34 @@ def numbered_chunks(ctx, paths, unlocked=False, name_overlong=True):
 
 def name_overlong_line(ctx, source, lineno, max_line=MAX_LINE):
     ctx.bad_line(source, lineno, f"line longer than {max_line} bytes")
+
+
+def stop_if_another_stage(source, lineno, line, reader):
+    """Raise Fatal if `line` is what another program than `reader` writes
+    or reads: one message that says what the input is and what to pipe it
+    through, not one for each of its lines."""
+    kind = record.what_is(line)
+    advice = kind and record.advice(kind, reader)
+    if advice:
+        raise Fatal(f"{source}:{lineno}: this is {kind.what}; {advice}")
+
+
+class FirstLines:
+    """Checks the first line of each input that is not blank, as
+    stop_if_another_stage does, and no other line."""
+
+    def __init__(self, reader):
+        self.reader = reader
+        self.source = None
+        self.checked = True
+
+    def check(self, source, lineno, line):
+        if source != self.source or lineno == 1:  # a new input (stdin may come twice)
+            self.source, self.checked = source, False
+        if self.checked or not line.strip(b" \t\r"):
+            return
+        self.checked = True
+        stop_if_another_stage(source, lineno, line, self.reader)
 
 
 BOM = b"\xef\xbb\xbf"  # the UTF-8 byte order mark some editors write first

@@ -13,7 +13,17 @@ costs half of what registering each socket with the loop would.
 An unanswered query is sent again after `timeout` seconds, to the next
 server in turn, `retries` times, from the same socket with the same id, so
 that a late answer to an earlier try still counts; then it fails with
-Timeout.  A truncated response (TC) is asked again over TCP.
+Timeout.  A truncated response (TC) is asked again over TCP.  A server
+that refuses a try (an ICMP port unreachable, which the kernel hands to a
+socket that asks for its errors) is not waited for: the next try goes at
+once.
+
+A resolver that is unreachable is not data: until some server has answered
+a query (any answer, an error among them), each query given up is counted,
+and the UNREACHABLE_AFTER-th raises Unreachable, which names each server
+and what became of the queries sent to it.  Once a server has answered, a
+query given up is a Timeout, whatever came before: a slow or partly failing
+resolver is what the survey measures.
 
 The timeout is the same for every query, so deadlines fall due in the order
 they were set: they wait in a queue served by one loop timer, and an answered
@@ -25,6 +35,8 @@ collector to follow.
 
 import asyncio
 import collections
+import contextlib
+import errno
 import ipaddress
 import secrets
 import selectors
@@ -36,10 +48,23 @@ from . import dnswire
 UDP_PORT = 53
 MAX_RESPONSE = 65535
 _TCP_LENGTH = struct.Struct("!H")
+# Queries given up before any answer came, that make the resolver unreachable.
+UNREACHABLE_AFTER = 10
+# The socket options (Linux's numbers, which Python does not name) that hand
+# an ICMP error to an unconnected UDP socket.
+_RECVERR = {socket.AF_INET: (socket.IPPROTO_IP, getattr(socket, "IP_RECVERR", 11)),
+            socket.AF_INET6: (socket.IPPROTO_IPV6, getattr(socket, "IPV6_RECVERR", 25))}
+_REFUSALS = (errno.ECONNREFUSED, errno.EHOSTUNREACH, errno.ENETUNREACH, errno.EACCES,
+             errno.EPERM)
 
 
 class Timeout(Exception):
     """No server answered the query, over any of its tries."""
+
+
+class Unreachable(Exception):
+    """No server has answered any query: the text names each server and
+    what became of what was sent to it."""
 
 
 class Server:
@@ -60,7 +85,7 @@ class Server:
 
 
 class _Query:
-    __slots__ = ("qname", "qtype", "wire", "future", "attempt", "serial", "socket", "id")
+    __slots__ = ("qname", "qtype", "wire", "future", "attempt", "serial", "socket", "id", "tried")
 
 
 class Resolver:
@@ -80,6 +105,9 @@ class Resolver:
         self._loop = None
         self._tcp_tasks = set()
         self._selector = selectors.DefaultSelector()  # the sockets awaiting answers
+        self.answered = False  # whether any server has answered any query
+        self.given_up = 0  # queries given up while none was answered
+        self._failures = {}  # server address -> why its last try failed, if it said
 
     def close(self):
         for query in list(self._sent.values()):
@@ -117,6 +145,9 @@ class Resolver:
         query.attempt = 0
         query.serial = 0
         query.socket = None
+        # Whether any try was sent or refused on its way: a query given up
+        # without one (no socket to be had here) says nothing of the resolver.
+        query.tried = False
         self._send(query)
         return query
 
@@ -126,6 +157,7 @@ class Resolver:
         self._close_socket(query)
         new = socket.socket(family, socket.SOCK_DGRAM)
         new.setblocking(False)
+        new.setsockopt(*_RECVERR[family], 1)
         self._selector.register(new, selectors.EVENT_READ, query)
         query.socket = new
         query.id = secrets.randbits(16)
@@ -150,8 +182,11 @@ class Resolver:
             if query.socket is None or query.socket.family != server.family:
                 self._open_socket(query, server.family)
             query.socket.sendto(query.wire, server.address)
-        except OSError:
-            pass  # no socket to be had, a full buffer, an unreachable server: retried later
+            query.tried = True
+        except OSError as error:  # no socket to be had, a full buffer, no route: retried later
+            if error.errno in _REFUSALS:
+                query.tried = True
+                self._failures[server.address] = _said(error)
         self._sent.pop(query.serial, None)
         self._serial += 1
         query.serial = self._serial
@@ -171,7 +206,9 @@ class Resolver:
         while True:
             try:
                 wire, source = receive(MAX_RESPONSE)
-            except OSError:  # nothing more to read now (EAGAIN), or an error to ignore
+            except OSError as error:  # nothing more to read now (EAGAIN), or a refusal
+                if error.errno in _REFUSALS:
+                    self._refused(query, error)
                 return
             if (len(wire) < 2 or source[:2] not in self._known
                     or dnswire.response_id(wire) != query.id):
@@ -183,6 +220,7 @@ class Resolver:
             if response is None:
                 continue
             self._forget(query)
+            self.answered = True
             if query.future.done():  # its asker was cancelled
                 return
             if response.truncated:
@@ -205,10 +243,49 @@ class Resolver:
                 query.attempt += 1
                 self._send(query)
             else:
-                self._close_socket(query)
-                query.future.set_exception(Timeout())
+                self._give_up(query)
         if deadlines and self._timer is None:
             self._timer = self._loop.call_at(deadlines[0][0], self._expire)
+
+    def _refused(self, query, error):
+        """A server refused a try of the query (an ICMP error): note why,
+        and send the next try at once if the refusal was of the latest."""
+        refused_by = None
+        with contextlib.suppress(OSError):  # read the error queue, or it signals forever
+            while True:
+                refused_by = query.socket.recvmsg(1, 512, socket.MSG_ERRQUEUE)[3][:2]
+        latest = self.servers[query.attempt % len(self.servers)].address
+        self._failures[refused_by or latest] = _said(error)
+        if refused_by not in (None, latest) or query.future.done():
+            return
+        if query.attempt < self.retries:
+            query.attempt += 1
+            self._send(query)
+        else:
+            self._give_up(query)
+
+    def _give_up(self, query):
+        """No more tries: the query fails with Timeout, or with Unreachable
+        if it is the UNREACHABLE_AFTER-th given up before any answer."""
+        self._sent.pop(query.serial, None)
+        self._close_socket(query)
+        if not self.answered and query.tried:
+            self.given_up += 1
+            if self.given_up >= UNREACHABLE_AFTER:
+                query.future.set_exception(Unreachable(self.unreachable()))
+                return
+        query.future.set_exception(Timeout())
+
+    def unreachable(self):
+        """What makes the resolver unreachable, each server named, if no
+        server has answered and some query was given up; else None."""
+        if self.answered or not self.given_up:
+            return None
+        silence = f"no answer within {self.timeout:g} s"
+        why = "; ".join(f"resolver {server!r} unreachable: "
+                        f"{self._failures.get(server.address, silence)}"
+                        for server in self.servers)
+        return f"{why}; none of {self.given_up} {'query' if self.given_up == 1 else 'queries'} answered"
 
     # TCP -----------------------------------------------------------------
     def _retry_over_tcp(self, query):
@@ -252,3 +329,9 @@ class Resolver:
         if dnswire.response_id(answer) != dnswire.response_id(wire):
             return None
         return dnswire.read_response(answer, qname, qtype)
+
+
+def _said(error):
+    """An OSError's text, as a message's clause: `connection refused`."""
+    text = error.strerror or str(error)
+    return text[:1].lower() + text[1:]

@@ -12,6 +12,7 @@ import contextlib
 import itertools
 import marshal
 import operator
+import os
 
 from . import cli, fileparts, patterns, record
 from .patterns import default_patterns, pattern_file
@@ -25,6 +26,10 @@ Usage:
   mtaguess [--explain] [-f FILE]... [FILE...]
   mtaguess --awk [-f FILE]...
   mtaguess (-h | --help | --version)
+
+Reads smtpprobe lines (ADDRESS STATUS TRANSCRIPT ...) from the FILEs or
+stdin and writes each with a label in front: the software the first
+matching pattern names, `not sure`, or the reason a probe failed.
 
 Options:
   -f, --patterns FILE  Read the patterns from FILE (repeatable, in order)
@@ -71,6 +76,9 @@ def label_lines(ctx, paths, matcher, explain):
     labeller = Labeller(matcher, explain)
     for source, stream in cli.open_inputs(ctx, paths):
         ranges = fileparts.file_ranges(stream, PROCESSES, RANGE_MIN)
+        if len(ranges) >= 2:  # a regular file: its first lines read here, before the ranges
+            first = os.pread(stream.fileno(), cli.READ_SIZE, ranges[0][0])
+            stop_if_another_stage(source, first.split(record.LF)[:-1])
         if len(ranges) < 2:
             label_stream(ctx, labeller, source, stream)
         else:
@@ -82,6 +90,8 @@ def label_stream(ctx, labeller, source, stream):
     soon as it is read; return the number of lines."""
     lines_before = 0
     for lines in cli.line_chunks(stream, MAX_LINE):
+        if lines_before == 0 and source is not None:
+            stop_if_another_stage(source, lines)
         labelled = None if None in lines else labeller.chunk(lines)
         if labelled is None:
             labelled = labeller.carefully(
@@ -90,6 +100,18 @@ def label_stream(ctx, labeller, source, stream):
         ctx.stdout.write(labelled)
         ctx.stdout.flush()
     return lines_before
+
+
+def stop_if_another_stage(source, lines):
+    """Raise Fatal if the first of `lines` (the first of an input) that is
+    not blank is what another program than mtaguess reads."""
+    first_lines = cli.FirstLines(NAME)
+    for lineno, line in enumerate(lines, 1):
+        if line is None:
+            return
+        first_lines.check(source, lineno, cli.text_line(line, lineno))
+        if first_lines.checked:
+            return
 
 
 def label_ranges(ctx, labeller, source, fd, ranges):
@@ -228,12 +250,15 @@ class Labeller:
     def carefully(self, ctx, chunk):
         """The labelled lines of a chunk of (source, lineno, line), as one
         string, naming the bad ones on stderr and leaving them out (a line
-        too long to hold is None)."""
+        too long to hold is None).  The CR of a CRLF line end and a byte
+        order mark that starts an input are dropped, here only: the chunks
+        of the common kind have neither."""
         labelled = []
         for source, lineno, line in chunk:
             if line is None:
                 cli.name_overlong_line(ctx, source, lineno, MAX_LINE)
                 continue
+            line = cli.text_line(line, lineno)
             fault = record.probe_line_fault(line)
             if fault:
                 ctx.bad_line(source, lineno, fault)

@@ -24,7 +24,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 # What a checkout has at its top, and a directory that merely holds a .venv
 # (an installation's prefix, a site-packages' parent) has not.
 CHECKOUT_MARKERS = ("pyproject.toml", "Makefile", "patterns.awk")
-EXIT_FATAL = 1  # as cli's: cli itself needs a dependency
+EXIT_FATAL = 3  # as cli's: cli itself needs a dependency
 
 
 def checkout():

@@ -20,7 +20,7 @@ import dns.exception
 import dns.name
 import dns.resolver
 
-from . import cli, dnsquery, mailroute, progress
+from . import cli, dnsquery, domainline, mailroute, progress
 
 NAME = "mxlookup"
 
@@ -31,20 +31,28 @@ Usage:
   mxlookup [options] [--server ADDR]... [FILE...]
   mxlookup (-h | --help | --version)
 
-Reads domain names, one a line, from the FILEs or standard input, and writes
-ADDRESS<TAB>MXHOST<TAB>DOMAIN<TAB>PREFERENCE for each address of their mail
-exchangers, each address once, in input order.
+Reads domain names, one a line, from the FILEs or standard input: a line
+may also be a top list's RANK,DOMAIN, or a domain followed by TAB-separated
+columns, which are passed on after the domain's fields.  Writes
+ADDRESS<TAB>MXHOST<TAB>DOMAIN<TAB>PREFERENCE for each address of their
+mail exchangers, each address once, in input order.
 
 Options:
-  -a, --all                 Write every domain, exchanger and address, not each address once.
+  -a, --all                 Write every domain, exchanger and address, not
+                            each address once.
   -6, --ipv6                Look up IPv6 addresses (AAAA) too.
-  -s, --server ADDR[:PORT]  Ask this name server instead of those in /etc/resolv.conf (repeatable,
-                            or comma-separated; IPv6 as [::1]:53).
-  -c, --concurrency N       Queries (and domains) in flight at most [default: 500].
-  -t, --timeout SECONDS     Wait this long for each answer before retrying [default: 2].
-  -r, --retries N           Retries of an unanswered query [default: 2].
-  -f, --failed FILE         Write DOMAIN<TAB>REASON for every domain without an address to FILE.
-  --progress                Show progress on stderr even when it is not a terminal.
+  -s, --server ADDR[:PORT]  Ask this name server instead of those in
+                            /etc/resolv.conf (repeatable, or
+                            comma-separated; IPv6 as [::1]:53).
+  -c, --concurrency N       Queries (and domains) in flight at most
+                            [default: 500].
+  -t, --timeout SECONDS     Wait this long for each answer before retrying
+                            [default: 2].
+  --retries N               Retries of an unanswered query [default: 2].
+  --failed FILE             Write DOMAIN<TAB>REASON for every domain
+                            without an address to FILE.
+  --progress                Show progress on stderr even when it is not a
+                            terminal.
   -q, --quiet               No progress line and no summary.
   -h, --help                Show this help.
   --version                 Show the version.
@@ -246,7 +254,8 @@ class Survey:
         self.counts = collections.Counter()  # domains by status, and bad names
         self.cuts = collections.Counter()  # domains, exchangers, addresses left out
         self.seen_addresses = set()
-        self.slots = collections.deque()  # (source, lineno, domain text, task), in input order
+        # (source, lineno, domain text, columns passed on, task), in input order
+        self.slots = collections.deque()
         self.in_flight = 0
         self.changed = asyncio.Event()  # a domain finished
         self.error = None  # raised in the main task: a failed write, or a bug
@@ -255,38 +264,45 @@ class Survey:
 
     async def run(self, paths, quiet):
         started = time.monotonic()
-        output_failed = False
+        stopped = False  # by a fatal error, said by cli.run: no summary
         self.progress.start(lambda: self.in_flight)
+        first_lines = cli.FirstLines(NAME)
         try:
             async for source, lineno, line in cli.async_numbered_lines(
                     self.ctx, paths, skipped=self.progress.add):
+                line = cli.text_line(line, lineno)
+                first_lines.check(source, lineno, line)
                 try:
-                    domain = parse_domain(cli.text_line(line, lineno))
-                except BadName as error:
+                    name, columns = domainline.split(line)
+                    domain = parse_domain(name)
+                except (BadName, domainline.NotADomain) as error:
                     self.counts["bad"] += 1
                     self.ctx.bad_line(source, lineno, str(error))
                     self.progress.add()
                     continue
                 if domain:
-                    await self._add(source, lineno, *domain)
+                    await self._add(source, lineno, *domain, columns)
                 else:  # blank or a comment
                     self.progress.add()
             while self.slots:
                 await self._wait_for_change()
             if self.error:  # from the last domains, after the last wait
                 raise self.error
+            unreachable = self.resolver.unreachable()  # fewer queries than it takes
+            if unreachable:
+                raise cli.Fatal(unreachable)
             self._flush()
-        except (BrokenPipeError, cli.WriteError):  # said by cli.run, or quiet
-            output_failed = True
+        except (BrokenPipeError, cli.WriteError, cli.Fatal):  # said by cli.run, or quiet
+            stopped = True
             raise
         finally:
             self._close()
             self.resolver.close()
             self.progress.stop()
-            if not quiet and not output_failed:
+            if not quiet and not stopped:
                 self.ctx.say(self._summary(time.monotonic() - started))
 
-    async def _add(self, source, lineno, wire, text):
+    async def _add(self, source, lineno, wire, text, columns):
         if self.error:
             raise self.error
         while self.in_flight >= self.concurrency or len(self.slots) >= self.read_ahead:
@@ -294,7 +310,7 @@ class Survey:
         self.in_flight += 1
         task = asyncio.get_running_loop().create_task(self.router.route(wire))
         task.add_done_callback(self._finished)
-        self.slots.append((source, lineno, text, task))
+        self.slots.append((source, lineno, text, columns, task))
 
     async def _wait_for_change(self):
         self.changed.clear()
@@ -311,7 +327,7 @@ class Survey:
             self._write(*slots.popleft())
         self.changed.set()
 
-    def _write(self, source, lineno, text, task):
+    def _write(self, source, lineno, text, columns, task):
         """Write a finished domain's lines; keep any error for the main task."""
         try:
             outcome = task.result()
@@ -320,11 +336,13 @@ class Survey:
             if outcome.exchangers_cut or outcome.addresses_cut:
                 self._tell_cut(source, lineno, text, outcome)
             for line in self._lines(text, outcome):
-                self.out.write(line)
+                self.out.write(line + columns + b"\n")
             if self.failed and outcome.status in mailroute.FAILURES:
-                self.failed.write(f"{text}\t{outcome.status}\n".encode("ascii"))
+                self.failed.write(f"{text}\t{outcome.status}".encode("ascii") + columns + b"\n")
         except asyncio.CancelledError:
             pass
+        except dnsquery.Unreachable as why:
+            self.error = self.error or cli.Fatal(str(why))
         except Exception as error:
             self.error = self.error or error
 
@@ -333,9 +351,9 @@ class Survey:
         self.cuts["exchangers"] += outcome.exchangers_cut
         self.cuts["addresses"] += outcome.addresses_cut
         self.ctx.say(
-            f"{source}:{lineno}: {text}: {outcome.exchangers_cut} exchangers and"
-            f" {outcome.addresses_cut} addresses left out, over the limits of"
-            f" {mailroute.MAX_EXCHANGERS} exchangers a domain and"
+            f"{source}:{lineno}: {text}: {cli.counted(outcome.exchangers_cut, 'exchanger')} and"
+            f" {cli.counted(outcome.addresses_cut, 'address', 'addresses')} left out, over the"
+            f" limits of {mailroute.MAX_EXCHANGERS} exchangers a domain and"
             f" {mailroute.MAX_ADDRESSES} addresses of a family an exchanger")
 
     def _lines(self, text, outcome):
@@ -347,7 +365,7 @@ class Survey:
                         continue
                 else:
                     seen.add(address)
-                yield f"{address}\t{exchanger}\t{text}\t{preference}\n".encode("ascii")
+                yield f"{address}\t{exchanger}\t{text}\t{preference}".encode("ascii")
 
     def _flush(self):
         self.out.flush()
@@ -357,9 +375,9 @@ class Survey:
     def _close(self):
         """Stop what is in flight and write every finished domain, in order."""
         self.closed = True
-        for source, lineno, text, task in self.slots:
+        for source, lineno, text, columns, task in self.slots:
             if task.done():
-                self._write(source, lineno, text, task)
+                self._write(source, lineno, text, columns, task)
             else:
                 task.cancel()
         self.slots.clear()
@@ -370,11 +388,13 @@ class Survey:
         counts, cuts = self.counts, self.cuts
         found = counts[mailroute.FOUND] + counts[mailroute.IMPLICIT]
         return (
-            f"{sum(counts.values())} domains: {found} found"
+            f"{cli.counted(sum(counts.values()), 'domain')}: {found} found"
             f" ({counts[mailroute.IMPLICIT]} by implicit MX),"
             f" {counts[mailroute.NULLMX]} null MX, {counts[mailroute.NXDOMAIN]} nxdomain,"
             f" {counts[mailroute.NOADDRESS]} no address, {counts[mailroute.SERVFAIL]} servfail,"
-            f" {counts[mailroute.TIMEOUT]} timeout, {counts['bad']} bad name;"
-            f" {len(self.seen_addresses)} addresses; {cuts['domains']} domains cut"
-            f" ({cuts['exchangers']} exchangers, {cuts['addresses']} addresses left out);"
+            f" {counts[mailroute.TIMEOUT]} timeout, {cli.counted(counts['bad'], 'bad name')};"
+            f" {cli.counted(len(self.seen_addresses), 'address', 'addresses')};"
+            f" {cli.counted(cuts['domains'], 'domain')} cut"
+            f" ({cli.counted(cuts['exchangers'], 'exchanger')},"
+            f" {cli.counted(cuts['addresses'], 'address', 'addresses')} left out);"
             f" {seconds:.1f} s")

@@ -32,43 +32,55 @@ Usage:
   smtpprobe [options] [--exclude FILE]... [--skip FILE]... [FILE...]
   smtpprobe (-h | --help | --version)
 
-Reads lines whose first field is an IPv4 or IPv6 address (mxlookup's output,
-or one address a line) from the FILEs or stdin; blank lines and `#` comments
-are skipped.  Probes each distinct address
-once: connect, read the greeting, send HELP, read the reply, send QUIT.
-Writes ADDRESS, STATUS, TRANSCRIPT and the input line's other fields, one
-line per address, in the order the exchanges finish.  Addresses of the
-blocklist are not probed: their line has the status `excluded`.
+Reads lines whose first field is an IPv4 or IPv6 address (mxlookup's
+output, or one address a line) from the FILEs or stdin; blank lines and
+`#` comments are skipped.  Probes each distinct address once: connect,
+read the greeting, send HELP, read the reply, send QUIT.  Writes ADDRESS,
+STATUS, TRANSCRIPT and the input line's other fields, one line per
+address, in the order the exchanges finish.  Addresses of the blocklist
+are not probed: their line has the status `excluded`.
 
 Options:
   -p, --port PORT            TCP port to connect to [default: 25].
   -c, --concurrency N        Exchanges in flight at most [default: 200].
-  -r, --rate N               New connections per second at most, 0 for no cap [default: 50].
+  --rate N                   New connections per second at most, 0 for no
+                             cap [default: 50].
   --connect-timeout SECONDS  Longest wait for a connection [default: 10].
-  --read-timeout SECONDS     Longest wait for the next bytes of a reply [default: 10].
-  --deadline SECONDS         Longest time for a whole exchange [default: 30].
-  --max-bytes N              Most bytes recorded from one server [default: 16384].
+  --read-timeout SECONDS     Longest wait for the next bytes of a reply
+                             [default: 10].
+  --deadline SECONDS         Longest time for a whole exchange
+                             [default: 30].
+  --max-bytes N              Most bytes recorded from one server
+                             [default: 16384].
   --source ADDR              Connect from the local address ADDR.
-  --ehlo NAME                Today's dialogue instead of 1998's: EHLO NAME (HELO NAME if
-                             EHLO is refused), STARTTLS and EHLO again inside TLS, then
-                             HELP and QUIT; NAME, a domain whose reverse DNS and web page
-                             explain the survey, names the client.  Writes today's record.
-  --starttls WHEN            With --ehlo: try STARTTLS when it is offered, always or never
-                             [default: offered].
-  --ca-file FILE             With --ehlo: judge certificates against the trust anchors of
-                             FILE (PEM) instead of the system's.
-  --timestamp                With --ehlo: record when each exchange began (UTC).
-  --exclude FILE             Add the addresses and CIDR blocks of FILE to the blocklist
-                             (repeatable).
-  --blocklist FILE           Start the blocklist from FILE instead of the built-in list of
-                             special-purpose ranges (private, loopback, documentation...);
+  --ehlo NAME                Today's dialogue instead of 1998's: EHLO NAME
+                             (HELO NAME if EHLO is refused), STARTTLS and
+                             EHLO again inside TLS, then HELP and QUIT;
+                             NAME, a domain whose reverse DNS and web page
+                             explain the survey, names the client.  Writes
+                             today's record.
+  --starttls WHEN            With --ehlo: try STARTTLS when it is offered,
+                             always or never [default: offered].
+  --ca-file FILE             With --ehlo: judge certificates against the
+                             trust anchors of FILE (PEM) instead of the
+                             system's.
+  --timestamp                With --ehlo: record when each exchange began
+                             (UTC).
+  --exclude FILE             Add the addresses and CIDR blocks of FILE to
+                             the blocklist (repeatable).
+  --blocklist FILE           Start the blocklist from FILE instead of the
+                             built-in list of special-purpose ranges
+                             (private, loopback, documentation...);
                              /dev/null for an empty one.
-  --skip FILE                Probe no address that has a line in FILE, an earlier output of
-                             smtpprobe, so that `smtpprobe --skip out < in >> out` finishes an
+  --skip FILE                Probe no address that has a line in FILE, an
+                             earlier output of smtpprobe, so that
+                             `smtpprobe --skip out < in >> out` finishes an
                              interrupted run (repeatable).
-  --shard K/N                Probe only the K-th of N disjoint parts of the input, each
-                             address in the part a hash of it picks (1 <= K <= N).
-  --progress                 Show progress on stderr even when it is not a terminal.
+  --shard K/N                Probe only the K-th of N disjoint parts of the
+                             input, each address in the part a hash of it
+                             picks (1 <= K <= N).
+  --progress                 Show progress on stderr even when it is not a
+                             terminal.
   -q, --quiet                No progress line and no summary.
   -h, --help                 Show this text.
   --version                  Show the version.
@@ -233,7 +245,7 @@ def load_finished(ctx, path):
                 for line in lines:
                     lineno += 1
                     try:
-                        finished.add(written(_finished_address(line)))
+                        finished.add(written(_finished_address(cli.text_line(line, lineno))))
                     except ValueError as why:
                         raise cli.Fatal(
                             f"{path}:{lineno}: not a line of smtpprobe's output: {why}") from None
@@ -284,9 +296,6 @@ class BadAddress(ValueError):
     """A first field that names no server we could probe; says why."""
 
 
-_DOTTED_DECIMAL = re.compile(rb"[0-9]+(\.[0-9]+){3}")
-
-
 def parse_address(field):
     """The address named by a first field, of input or of a --skip file, as
     an ipaddress object.
@@ -303,7 +312,7 @@ def parse_address(field):
         # ip_address() without its trial of IPv4 first: only IPv6 has a colon.
         address = ipaddress.IPv6Address(text) if ":" in text else ipaddress.IPv4Address(text)
     except (UnicodeDecodeError, ValueError):
-        if _DOTTED_DECIMAL.fullmatch(field):
+        if blocklist.leading_zeros(field):
             raise BadAddress(
                 f"IPv4 address with leading zeros is ambiguous: {record.quoted(field)}") from None
         raise BadAddress(f"not an IP address: {record.quoted(field)}") from None
@@ -386,14 +395,16 @@ class Survey:
     async def _probe_all(self, paths):
         async with contextlib.aclosing(cli.async_numbered_lines(
                 self.ctx, paths, skipped=self.progress.add)) as lines:
+            first_lines = cli.FirstLines(NAME)
             async for source, lineno, line in lines:
                 line = cli.text_line(line, lineno)
+                first_lines.check(source, lineno, line)
                 if is_blank_or_comment(line):
                     self.progress.add()
                     continue
                 first, tab, rest = line.partition(b"\t")
                 try:
-                    address = parse_address(first)
+                    address = parse_address(first.strip(b" "))
                 except BadAddress as why:
                     self.ctx.bad_line(source, lineno, str(why))
                     self.progress.add()
@@ -500,9 +511,10 @@ class Survey:
         counts = ", ".join(f"{n} {status}" for status, n in self.counts.items())
         probed = sum(self.counts.values())
         elapsed = time.monotonic() - self.started
-        self.ctx.say(f"{probed} probed: {counts}; {self.duplicates} duplicates, "
+        self.ctx.say(f"{probed} probed: {counts}; {cli.counted(self.duplicates, 'duplicate')}, "
                      f"{self.ctx.bad_input} rejected, {self.skipped} skipped, "
-                     f"{self.other_shards} other shards; {elapsed:.1f} s")
+                     f"{self.other_shards} other {cli.plural(self.other_shards, 'shard')};"
+                     f" {elapsed:.1f} s")
 
 
 _STATUS_BYTES = {status: status.encode("ascii") for status in record.STATUSES}

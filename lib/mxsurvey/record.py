@@ -472,7 +472,8 @@ class LineKind(typing.NamedTuple):
     reader: str
 
 
-_DOMAIN = re.compile(rb"(?:[A-Za-z0-9_-]+\.)+[A-Za-z0-9_-]+\.?")
+# A top-level domain is never all digits: 256.1.1.1 is a bad address.
+_DOMAIN = re.compile(rb"(?:[A-Za-z0-9_-]+\.)+[0-9_-]*[A-Za-z][A-Za-z0-9_-]*\.?")
 _REPORT_LINE = re.compile(rb"(?:[0-9]+ addresses|# made by tally .*)")
 _ROW_LINE = re.compile(rb" *[0-9]+ .+")
 

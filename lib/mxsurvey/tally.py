@@ -31,7 +31,7 @@ tally: count the survey's outcomes and the server software found.
 
 Reads mtaguess lines (LABEL ADDRESS STATUS ...) from the FILEs or stdin and
 writes the report: addresses, successful connections, failures by reason,
-server software by label.  No line to count is a fatal error, exit 1.
+server software by label.  No line to count is a fatal error, exit 3.
 
 Usage:
   tally [--percent] [--stamp] [--labels-from=PATTERNS]... [FILE...]
@@ -62,7 +62,7 @@ Options:
   --diff         Compare two earlier outputs of tally row by row: each
                  label's count in OLD, its count in NEW and the change;
                  warn if their stamps name different pattern files.
-  -p, --percent  Add each row's share, as `62.8%`.
+  --percent      Add each row's share, as `62.8%`.
   --chart        Draw the report as bars on the terminal, with counts and
                  shares: FILEs of mtaguess lines, or earlier reports
                  (added up as --merge adds them).
@@ -146,7 +146,7 @@ def count_input(ctx, source, stream, failures, software):
             continue
         found = OUTCOME.findall(*span)
         if lineno == 0 and found and problem(*without_cr(*found[0])):
-            stop_if_another_stage(source, first_line(*span))
+            cli.stop_if_another_stage(source, 1, first_line(*span), NAME)
         malformed = set()
         for written, count in collections.Counter(found).items():
             label, _, status = outcome = without_cr(*written)
@@ -182,15 +182,6 @@ def first_line(buffer, start, end):
     """The first of the LF-led lines of a span, without its LF and CR."""
     stop = buffer.find(LF, start + 1, end)
     return cli.text_line(buffer[start + 1:end if stop < 0 else stop], 1)
-
-
-def stop_if_another_stage(source, line, reader=NAME):
-    """Raise Fatal if the first line of an input is what another program
-    than `reader` reads: one message, not one for each of its lines."""
-    kind = record.what_is(line)
-    advice = kind and record.advice(kind, reader)
-    if advice:
-        raise cli.Fatal(f"{source}:1: this is {kind.what}; {advice}")
 
 
 class WithoutBom:
@@ -294,11 +285,9 @@ def warn_of_pattern_lists(ctx, stamps, consequence):
 
 
 def read_path(ctx, path):
-    """(kind, sections, stamps) of the earlier output in one file; (None,
-    None, []) if it cannot be opened."""
+    """(kind, sections, stamps) of the earlier output in one file."""
     for source, stream in cli.open_inputs(ctx, [path]):
         return read_tallied(ctx, source, stream)
-    return None, None, []
 
 
 def read_tallied(ctx, source, stream):
@@ -326,7 +315,7 @@ def stop_if_another_stage_wrote(source, line):
         tallyfiles.parse_row(line)
     except tallyfiles.BadRow:
         if line:
-            stop_if_another_stage(source, cli.text_line(line.rstrip(LF), 1), record.MERGE)
+            cli.stop_if_another_stage(source, 1, cli.text_line(line.rstrip(LF), 1), record.MERGE)
 
 
 def difference(ctx, old_path, new_path):
@@ -334,10 +323,10 @@ def difference(ctx, old_path, new_path):
     in the new, and the change; in the new one's order, then the rows the
     new one lacks in the old one's order.  Says so on stderr if their
     stamps name different pattern files."""
+    for path in (old_path, new_path):
+        cli.check_readable(path)
     (old_kind, old, old_stamps), (new_kind, new, new_stamps) = (
         read_path(ctx, path) for path in (old_path, new_path))
-    if old is None or new is None:  # a file that could not be opened, named
-        return b""
     warn_of_pattern_lists(ctx, [(old_path, stamp) for stamp in old_stamps]
                           + [(new_path, stamp) for stamp in new_stamps],
                           "a change of pattern list is not a change of software")
