@@ -70,3 +70,13 @@ def test_a_summary_of_one_says_one_thing_not_things():
                for line in summaries)
     bad = run("mxlookup", ["--server", "127.0.0.1:9"], b"bad name\n")
     assert " 1 bad name; 0 addresses; " in bad.errors[-1]
+
+
+@pytest.mark.parametrize("program, short, long", [
+    ("mxlookup", "-r", "--retries"), ("mxlookup", "-f", "--failed"),
+    ("smtpprobe", "-r", "--rate"), ("tally", "-p", "--percent")])
+def test_a_short_option_of_old_says_what_to_write_now(program, short, long):
+    done = run(program, [short, "1"] if short != "-p" else [short])
+    assert done.status == 2
+    assert done.errors[0] == (f"{program}: usage error: unknown option {short} (now only "
+                              f"{long}); the usage is:")

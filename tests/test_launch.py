@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from mxsurvey import __version__
+from mxsurvey import __version__, cli, launch
 from programs import CHECKOUT, MODULES
 
 BETRAYER = "#!/bin/sh\necho \"$0 $*\" >> {marker}\nexit 99\n"
@@ -39,7 +39,7 @@ def copy_without_venv(tmp_path):
 def test_a_checkout_without_its_dependencies_says_what_to_run(copy_without_venv, bare_python,
                                                               program):
     done = run(bare_python, copy_without_venv / "bin" / program, "--help")
-    assert (done.returncode, done.stdout) == (1, b"")
+    assert (done.returncode, done.stdout) == (cli.EXIT_FATAL, b"") == (launch.EXIT_FATAL, b"")
     assert done.stderr.decode() in [
         f"{program}: the dependencies are not installed (no module {module}): "
         "run make (or pip install .)\n" for module in ("docopt", "dns", "re2", "cryptography")]

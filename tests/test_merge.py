@@ -8,7 +8,7 @@ import re
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from mxsurvey import reportfile, tallyfiles
+from mxsurvey import cli, reportfile, tallyfiles
 from programs import pipeline, run_inprocess
 from programs import every_bad_line_shown
 from tally_inputs import coreutils_counts, mtaguess_lines, table_rows
@@ -69,7 +69,7 @@ def test_merged_counts_are_one_run_over_all_lines(tmp_path_factory, data, parts,
     share = ["--percent"] if percent else []
     if not data:  # nothing counted: nothing to merge
         result = run_inprocess("tally", ["--merge", *share, *paths])
-        assert (result.status, result.stdout, result.errors) == (1, b"", [NOTHING_TO_MERGE])
+        assert (result.status, result.stdout, result.errors) == (cli.EXIT_FATAL, b"", [NOTHING_TO_MERGE])
         return
     assert tally(["--merge", *share, *paths]) == tally(["--counts", *share], data)
 
@@ -151,7 +151,7 @@ def test_empty_inputs_merge_with_either_kind(tmp_path):
     paths = written(tmp_path, [b"", report, b""])
     assert tally(["--merge", *paths]) == report
     result = run_inprocess("tally", ["--merge", paths[0]])
-    assert (result.status, result.stdout, result.errors) == (1, b"", [NOTHING_TO_MERGE])
+    assert (result.status, result.stdout, result.errors) == (cli.EXIT_FATAL, b"", [NOTHING_TO_MERGE])
     # A report of no addresses still reads, and adds nothing.
     assert tally(["--merge", paths[1]], EMPTY_REPORT) == report
     assert tally(["--merge", paths[1], "-"], EMPTY_REPORT) == report
@@ -332,7 +332,7 @@ def test_malformed_reports_concatenated_are_named_at_their_own_lines(tmp_path):
 def test_reports_and_rows_do_not_merge(tmp_path):
     report, counts = written(tmp_path, [EMPTY_REPORT, b"      1 sendmail\n"])
     result = run_inprocess("tally", ["--merge", report, counts])
-    assert (result.status, result.stdout) == (1, b"")
+    assert (result.status, result.stdout) == (cli.EXIT_FATAL, b"")
     assert result.errors == [
         f"tally: {report} is a report and {counts} is rows of --counts: merge outputs of one kind"]
 
@@ -392,10 +392,10 @@ def test_diff_of_a_missing_file_or_of_two_kinds_writes_nothing(tmp_path):
     report, counts = written(tmp_path, [EMPTY_REPORT, b"      1 sendmail\n"])
     missing = str(tmp_path / "missing")
     result = run_inprocess("tally", ["--diff", missing, counts])
-    assert (result.status, result.stdout) == (1, b"")
+    assert (result.status, result.stdout) == (cli.EXIT_FATAL, b"")
     assert result.errors == [f"tally: cannot open {missing}: No such file or directory"]
     result = run_inprocess("tally", ["--diff", report, counts])
-    assert (result.status, result.stdout) == (1, b"")
+    assert (result.status, result.stdout) == (cli.EXIT_FATAL, b"")
     assert result.errors == [
         f"tally: {report} is a report and {counts} is rows of --counts: "
         f"compare outputs of one kind"]
@@ -432,7 +432,7 @@ def test_the_largest_count_is_read_back_and_no_larger_is_written():
     assert tally(["--merge"], rows) == rows
     assert tally(["--merge"], tally(["--merge"], rows)) == rows
     result = run_inprocess("tally", ["--merge"], rows + b"      1 a\n")
-    assert (result.status, result.stdout) == (1, b"")
+    assert (result.status, result.stdout) == (cli.EXIT_FATAL, b"")
     assert result.errors == [
         f'tally: the count of "a" adds up to {MAX_COUNT + 1}, more than tally reads back '
         f'({MAX_COUNT})']
@@ -457,7 +457,7 @@ def test_merged_reports_whose_sums_are_too_large_are_not_written():
             ([report_of({b"timed out": half}, {}), report_of({}, {b"qmail": half})],
              "addresses")]:
         result = run_inprocess("tally", ["--merge"], b"".join(reports))
-        assert (result.status, result.stdout) == (1, b"")
+        assert (result.status, result.stdout) == (cli.EXIT_FATAL, b"")
         assert result.errors == [
             f'tally: the count of "{too_large}" adds up to {2 * half}, more than tally reads '
             f'back ({MAX_COUNT})']
@@ -519,7 +519,7 @@ def test_rows_of_one_count_swapped_between_sections_are_named():
     good = report_of({b"timed out": 3}, {b"sendmail": 3, b"qmail": 1})
     swapped = good.replace(b"timed out", b"TMP").replace(b"sendmail", b"timed out")
     result = run_inprocess("tally", ["--merge"], swapped.replace(b"TMP", b"sendmail"))
-    assert result.status == 1
+    assert result.status == cli.EXIT_FATAL  # the only report left out
     assert result.errors == [
         'tally: stdin:5: "sendmail" is not a reason for a connection failure',
         'tally: stdin:8: "timed out" is a reason for a connection failure, not server software',
@@ -572,7 +572,7 @@ def test_a_damaged_report_is_named_or_read_right(tmp_path_factory, data, reports
             assert (result.stdout, result.stderr) == (undamaged, b"")
         else:
             assert broken != whole
-            assert result.status == 1
+            assert result.status in (cli.EXIT_BAD_INPUT, cli.EXIT_FATAL)
             # Each message names the damaged file, most its lines (one
             # may say it is of another kind than the undamaged one).
             named = [error for error in result.errors if error != NOTHING_TO_MERGE

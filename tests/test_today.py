@@ -8,7 +8,7 @@ import ssl
 import pytest
 
 import certificates
-from mxsurvey import record
+from mxsurvey import cli, record
 from programs import CHECKOUT, pipeline, run_inprocess
 from scripted_smtp import Farm, esmtp, silent, smtp
 
@@ -346,14 +346,17 @@ def test_mtaguess_sees_the_1998_text_in_todays_transcript(farm, pki):
     assert today.stdout.split(b"\t")[0] == then.stdout.split(b"\t")[0] == b"Postfix"
 
 
-def test_an_input_line_with_more_than_mxlookups_fields_is_rejected(farm):
+def test_the_columns_after_mxlookups_fields_follow_the_facts(farm):
     server = farm.serve(esmtp(GREETING, REPLIES))
     other = farm.serve(esmtp(GREETING, REPLIES))
-    result = probe([f"{server}\ta\tb\tc\td", f"{other}\tmx.example.org"], "--ehlo", NAME,
-                   "--starttls", "never", port=farm.port)
-    assert result.status == 1
-    assert "more fields than mxlookup's four" in result.errors[0]
-    assert list(fields_of(result)) == [other]
+    result = probe([f"{server}\ta\tb\tc\trank 7\t\x07", f"{other}\tmx.example.org"], "--ehlo",
+                   NAME, "--starttls", "never", port=farm.port)
+    assert result.status == 0, result
+    lines = {line.split(b"\t")[0].decode(): line.split(b"\t") for line in result.lines}
+    assert lines[server][3:6] == [b"a", b"b", b"c"]
+    assert lines[server][len(record.TODAY):] == [b"rank 7", b"\\x07"]
+    assert len(lines[other]) == len(record.TODAY)
+    assert lines[server][:len(record.TODAY)][6:] == lines[other][6:]
 
 
 @pytest.mark.parametrize("name", [
@@ -389,7 +392,7 @@ def test_source_binds_the_local_address_in_both_dialogues(farm):
 
 def test_a_source_address_not_of_this_machine_is_fatal():
     result = run_inprocess("smtpprobe", ["--source", "192.0.2.1"], b"127.0.0.1\n")
-    assert result.status == 1
+    assert result.status == cli.EXIT_FATAL
     assert result.errors == ["smtpprobe: cannot connect from 192.0.2.1: "
                              "Cannot assign requested address"]
     assert result.stdout == b""

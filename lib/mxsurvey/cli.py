@@ -195,6 +195,16 @@ class _Done(Exception):
         self.status = status
 
 
+# Short options of 0.1.0 that meant another thing in another program: each
+# letter now has one meaning (-f a pattern file, -p a port), and these are
+# long only.  Scripts written for 0.1.0 are told what to write instead.
+RETIRED_SHORT = {
+    "mxlookup": {"-r": "--retries", "-f": "--failed"},
+    "smtpprobe": {"-r": "--rate"},
+    "tally": {"-p": "--percent"},
+}
+
+
 def _parse(usage, argv, ctx):
     """docopt, with --help and --version on stdout and usage errors as exit 2."""
     help_text = io.StringIO()
@@ -203,6 +213,9 @@ def _parse(usage, argv, ctx):
             return docopt.docopt(usage, argv, version=f"{ctx.name} {__version__}")
     except docopt.DocoptExit as error:
         complaint = usage_complaint(error, usage, sys.argv[1:] if argv is None else argv)
+        for short, long in RETIRED_SHORT.get(ctx.name, {}).items():
+            complaint = complaint.replace(f"unknown option {short}",
+                                          f"unknown option {short} (now only {long})")
         ctx.say(f"usage error: {complaint}; the usage is:")
         ctx.stderr.write(usage_lines(usage).encode())
         ctx.stderr.flush()

@@ -409,11 +409,6 @@ class Survey:
                     self.ctx.bad_line(source, lineno, str(why))
                     self.progress.add()
                     continue
-                if self.dialogue and record.passed_on(tab + rest) is None:
-                    self.ctx.bad_line(source, lineno, "more fields than mxlookup's four: "
-                                      "--ehlo passes on MXHOST, DOMAIN and PREFERENCE only")
-                    self.progress.add()
-                    continue
                 await self._start(address, tab + rest)
         while self.running:
             await asyncio.wait(self.running)
@@ -468,7 +463,8 @@ class Survey:
             self.output.write(record.probe_line(canonical, status, transcript, rest) + record.LF)
         else:
             self.output.write(record.today_line(
-                canonical, _STATUS_BYTES[status], transcript, record.passed_on(rest), facts or {}))
+                canonical, _STATUS_BYTES[status], transcript, record.passed_on(rest), facts or {},
+                record.further_columns(rest)))
 
     def _finished(self, task):
         self.running.discard(task)

@@ -185,25 +185,33 @@ VALIDATION_WORDS = (
 ITEM_SEPARATOR = b","
 
 
-def today_line(address, status, transcript, passed, facts):
+def today_line(address, status, transcript, passed, facts, further=b""):
     """A today's record: ADDRESS, STATUS and TRANSCRIPT (bytes, escaped),
-    the three fields `passed` on (as passed_on gives them), and the facts,
-    a dict from the names of TODAY to their fields (bytes, escaped or of
-    their closed vocabularies), empty where it has none."""
+    the three fields `passed` on (as passed_on gives them), the facts, a
+    dict from the names of TODAY to their fields (bytes, escaped or of
+    their closed vocabularies), empty where it has none, and after them the
+    input line's `further` columns (as further_columns gives them)."""
     known = [address, status, transcript, *passed]
-    return TAB.join(known + [facts.get(name, b"") for name in TODAY[len(known):]]) + LF
+    return TAB.join(known + [facts.get(name, b"") for name in TODAY[len(known):]]) \
+        + further + LF
 
 
 def passed_on(rest):
     """The MXHOST, DOMAIN and PREFERENCE of an input line's other fields
     (its TAB-separated rest after ADDRESS, with the TAB in front), each
-    empty where the line has fewer, as printable_fields writes them; None
-    if the line has more than these three."""
-    fields = rest[1:].split(TAB) if rest else []
-    if len(fields) > PASSED_ON:
-        return None
+    empty where the line has fewer, as printable_fields writes them."""
+    fields = rest[1:].split(TAB, PASSED_ON)[:PASSED_ON] if rest else []
     fields += [b""] * (PASSED_ON - len(fields))
     return [printable_fields(field) for field in fields]
+
+
+def further_columns(rest):
+    """The columns of an input line's other fields after mxlookup's three
+    (a user's, which mxlookup passed on), with the TAB in front, as
+    printable_fields writes them; empty if it has none.  Today's record
+    writes them after its facts, so that each fact keeps its place."""
+    fields = rest[1:].split(TAB, PASSED_ON) if rest else []
+    return TAB + printable_fields(fields[PASSED_ON]) if len(fields) > PASSED_ON else b""
 
 
 def escape_item(data):
