@@ -21,6 +21,8 @@ from . import record
 
 TAB = b"\t"
 _BLANKS = b" \t\r"
+# What a line that is more than a domain (or not one) holds.
+_SPECIAL = re.compile(rb"[\t,:@/]")
 # RANK,DOMAIN as top lists write it; spaces around either are dropped.
 _RANKED = re.compile(rb" *[0-9]+ *, *([^,]*?) *")
 _URL = re.compile(rb"[A-Za-z][A-Za-z0-9+.-]*://(?:[^/@]*@)?(\[[^]/]*\]|[^:/?#]*)")
@@ -39,6 +41,8 @@ def split(line):
     domain.  Raises NotADomain for a URL, an e-mail address, host:port or
     a line of CSV that is not RANK,DOMAIN.  A blank or comment line is
     given back whole, for parse_domain to skip."""
+    if not _SPECIAL.search(line):  # a domain alone, most lines of a list
+        return line, b""
     line = line.lstrip(b" \t")  # blanks before the name, TABs among them, are not columns
     if line.rstrip(_BLANKS)[:1] in (b"", b"#"):
         return line, b""
