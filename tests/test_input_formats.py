@@ -7,8 +7,9 @@ the real NSD."""
 import subprocess
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
-from mxsurvey import cli
+from mxsurvey import cli, domainline, lookup
 from nameserver import NameServer, WatchingRelay
 from programs import BIN, pipeline, run
 
@@ -222,3 +223,23 @@ def test_a_malformed_exclusion_is_named_for_what_it_is(tmp_path, text, why):
                           capture_output=True, cwd=tmp_path, timeout=60)
     assert done.returncode == cli.EXIT_FATAL
     assert done.stderr.decode() == f"smtpprobe: exclusions:2: {why}: '{text.decode()}'\n"
+
+
+LINE_PIECES = st.lists(st.sampled_from(
+    [b"example", b".", b"net", b",", b"1", b" ", b"\t", b"\r", b"@", b":", b"25", b"/", b"#",
+     b"https://", b"[", b"]", b"\x00", b"\xff", b"xn--", b"\\"]), max_size=12).map(b"".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(LINE_PIECES)
+def test_a_line_is_a_domain_with_printable_columns_or_a_named_reason(line):
+    try:
+        name, columns = domainline.split(line)
+        parsed = lookup.parse_domain(name)
+    except (domainline.NotADomain, lookup.BadName) as why:
+        assert str(why) and str(why).isprintable()
+        return
+    assert columns == b"" or (columns.startswith(b"\t")
+                              and all(0x20 <= byte < 0x7f or byte == 9 for byte in columns))
+    if parsed is not None:
+        assert not any(char in parsed[1] for char in "@/,") and "://" not in parsed[1]
