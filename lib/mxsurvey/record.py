@@ -190,8 +190,13 @@ def today_line(address, status, transcript, passed, facts):
     the three fields `passed` on (as passed_on gives them), and the facts,
     a dict from the names of TODAY to their fields (bytes, escaped or of
     their closed vocabularies), empty where it has none."""
-    known = [address, status, transcript, *passed]
-    return TAB.join(known + [facts.get(name, b"") for name in TODAY[len(known):]]) + LF
+    return TAB.join([address, status, transcript, *passed]) + today_facts(facts)
+
+
+def today_facts(facts):
+    """The end of a today's record after the fields passed on: a TAB and
+    the facts (as today_line takes them) at their places, and the LF."""
+    return TAB + TAB.join([facts.get(name, b"") for name in TODAY[3 + PASSED_ON:]]) + LF
 
 
 def passed_on(rest):
