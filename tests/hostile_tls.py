@@ -8,6 +8,7 @@ The records follow RFC 5246 (TLS 1.2) and RFC 8446 (alerts, versions).
 
 import asyncio
 import os
+import socket
 import struct
 
 HANDSHAKE, ALERT = 22, 21
@@ -124,3 +125,56 @@ def close_mid_ehlo(context):
         await peer.send(b"250-mx.example.org\r\n250-PIPEL")
         peer.writer.transport.abort()
     return behaviour
+
+
+def renegotiating(cert, key, requests=1):
+    """A real TLS 1.2 server, OpenSSL's s_server, behind the SMTP dialogue:
+    after the client's EHLO inside TLS it sends `requests` HelloRequests
+    (renegotiation, one each 0.1 s), then answers EHLO, HELP and QUIT."""
+    async def behaviour(peer):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        server = await asyncio.create_subprocess_exec(
+            "openssl", "s_server", "-tls1_2", "-cert", str(cert), "-key", str(key),
+            "-accept", f"127.0.0.1:{port}", "-naccept", "1", "-crlf",
+            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT)
+        relays = []
+        try:
+            while b"ACCEPT" not in await server.stdout.readline():
+                pass
+            reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            relays = [asyncio.ensure_future(_relay(peer.reader, writer)),
+                      asyncio.ensure_future(_relay(reader, peer.writer))]
+            for command, reply in ((b"EHLO", b"250 mx.example.org\n"), (b"HELP", b"214 help\n"),
+                                   (b"QUIT", b"221 bye\n")):
+                while command not in (line := await server.stdout.readline()):
+                    if not line:
+                        return
+                if command == b"EHLO":
+                    for _ in range(requests):
+                        server.stdin.write(b"r\n")
+                        await server.stdin.drain()
+                        await asyncio.sleep(0.1)
+                server.stdin.write(reply)
+                await server.stdin.drain()
+            await asyncio.sleep(0.5)
+        finally:
+            for relay in relays:
+                relay.cancel()
+            if server.returncode is None:
+                server.kill()
+            await server.wait()
+    return behaviour
+
+
+async def _relay(reader, writer):
+    try:
+        while data := await reader.read(1 << 16):
+            writer.write(data)
+            await writer.drain()
+    except ConnectionError:
+        pass
+    finally:
+        writer.close()

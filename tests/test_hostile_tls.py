@@ -138,6 +138,27 @@ def test_tls_closed_mid_ehlo_keeps_what_came(tmp_path):
     assert seconds < DEADLINE + MARGIN
 
 
+@pytest.mark.parametrize("requests", [1, 5, 40])
+def test_renegotiation_asked_after_the_handshake_ends_in_one_line(tmp_path, requests):
+    """HelloRequests from a real TLS 1.2 server (OpenSSL's s_server) after
+    the handshake, once or in a storm: the client renegotiates or the
+    exchange ends, on one valid line within the deadline."""
+    ca = certificates.authority()
+    leaf = certificates.issue(certificates.name("mx.example.org"), ca, sans=["mx.example.org"])
+    cert, key = leaf.write(tmp_path, "leaf")
+    with Farm() as farm:
+        address = serve(farm, hostile_tls.renegotiating(cert, key, requests))
+        found, seconds, _, _ = probe(farm, [address])
+    fields = found[address]
+    assert fields["STARTTLS"] == "ok" and fields["TLS_VERSION"] == "TLSv1.2"
+    assert seconds < DEADLINE + MARGIN
+    if requests * 0.1 < READ_TIMEOUT:  # renegotiated, and the dialogue went on
+        assert fields["TRANSCRIPT"].endswith("\\[tls]\\[ehlo]250 mx.example.org\\r\\n"
+                                             "\\[help]214 help\\r\\n\\[quit]221 bye\\r\\n")
+    else:  # handshakes are not replies: the read timeout ran out while they went on
+        assert fields["TRANSCRIPT"].endswith("\\[tls]\\[ehlo]\\[timeout]")
+
+
 # Many at once: memory --------------------------------------------------------
 
 def test_memory_stays_bounded_with_many_hostile_servers():
