@@ -7,6 +7,7 @@ import random
 import pytest
 
 from mxsurvey import record
+from nameserver import NameServer
 from programs import pipeline, run, run_inprocess
 from scripted_smtp import esmtp, slow, smtp
 
@@ -165,3 +166,49 @@ def test_tally_domains_names_lines_without_a_domain():
     stdin = b"sendmail\t192.0.2.1\tok\t220 hi\\r\\n\n"
     result = run("tally", ["--domains"], stdin)
     assert "no DOMAIN" in result.stderr.decode()
+
+
+def test_the_survey_of_domains_in_real_pipes(farm):
+    """mxlookup --all (against NSD) | smtpprobe --every-line | mtaguess |
+    tally --domains, each a real process."""
+    sendmail, postoffice, refused = farm.serve(SENDMAIL), farm.serve(POSTOFFICE), farm.unused()
+    zone = "\n".join([
+        "$ORIGIN example.", "$TTL 3600", "@ SOA ns hostmaster 1 3600 600 86400 300", "@ NS ns",
+        "ns A 127.0.0.1",
+        f"big A {sendmail}", f"backup A {postoffice}", f"down A {refused}",
+        "a MX 10 big", "a MX 20 backup",
+        *(f"{name} MX 10 big" for name in ("b", "c", "d", "e")),
+        "f MX 10 down", "f MX 20 backup",
+        "g MX 10 down",
+    ]) + "\n"
+    with NameServer({"example": zone}) as nsd:
+        command = (f"mxlookup --all -q --server {nsd.spec} | smtpprobe --port {farm.port} "
+                   f"{' '.join(REACH)} --every-line -q | mtaguess | tally --domains")
+        domains = "".join(f"{name}.example\n" for name in "abcdefg").encode()
+        result = pipeline(command, domains)
+    assert result.stdout.decode() == (
+        "7 domains\n6 domains with a successful connection\n\n"
+        "Reasons for connection failures:\n      1 connection refused\n\n"
+        "Server software tallies:\n      5 sendmail\n      1 Post.Office\n")
+    assert len(farm.heard[sendmail]) == 1  # the exchanger of five domains, asked once
+
+
+def test_outcomes_come_back_from_the_file_once_out_of_memory(monkeypatch):
+    from mxsurvey import everyline
+    monkeypatch.setattr(everyline, "RECENT_BOUND", 100)
+    outcomes = everyline.Outcomes()
+    try:
+        kept = {}
+        for n in range(50):
+            address = f"192.0.2.{n}".encode()
+            head, tail = address + b"\tok\t220 hi " + b"x" * n, b"\n"
+            outcomes.start(address, b"\tmx\td\t10")
+            assert outcomes.keep(address, head, tail) == [b"\tmx\td\t10"]
+            kept[address] = (head, tail)
+        assert outcomes.recent_bytes <= 100 and len(outcomes.recent) < 50
+        for address, parts in reversed(kept.items()):
+            assert outcomes.kept_parts(address) == parts
+        assert outcomes.kept_parts(b"192.0.2.200") is None
+        assert not outcomes.waiting and outcomes.waiting_bytes == 0
+    finally:
+        outcomes.close()

@@ -13,7 +13,8 @@ MXHOST, DOMAIN and PREFERENCE:
   in an unlinked temporary file, not in memory: memory keeps an offset and
   two lengths for each distinct address (as smtpprobe's set of addresses
   seen already grows), and the waiting lines, at most WAITING_BOUND bytes,
-  beyond which the reader waits for an exchange to end.
+  beyond which the reader waits for an exchange to end, and the outcomes
+  used last, at most RECENT_BOUND bytes.
 
 A line is written as head + its own fields + tail: head is ADDRESS STATUS
 TRANSCRIPT, tail the facts after the passed-on fields of today's record (or
@@ -35,6 +36,10 @@ from . import record
 # Bytes of input lines that wait for their address's exchange, at most
 # (beyond it, reading waits): thousands of mxlookup lines.
 WAITING_BOUND = 8 << 20
+# Bytes of the outcomes used last kept in memory as well, so that the
+# addresses of many domains (a large provider's) are not read back from
+# the file for each line.
+RECENT_BOUND = 4 << 20
 
 
 class Outcomes:
@@ -49,18 +54,26 @@ class Outcomes:
         self.waiting_bytes = 0
         self.waiting_bound = WAITING_BOUND
         self.room_waiters = []
+        self.recent = collections.OrderedDict()  # address -> (head, tail), used last at the end
+        self.recent_bytes = 0
 
     def close(self):
         self.file.close()
 
     def kept_parts(self, address):
         """(head, tail) of the finished exchange of `address`, or None."""
+        parts = self.recent.get(address)
+        if parts is not None:
+            self.recent.move_to_end(address)
+            return parts
         where = self.kept.get(address)
         if where is None:
             return None
         offset, head, tail = where
         data = os.pread(self.file.fileno(), head + tail, offset)
-        return data[:head], data[head:]
+        parts = data[:head], data[head:]
+        self._remember(address, parts)
+        return parts
 
     def keep(self, address, head, tail):
         """Keep the outcome of the exchange of `address` for its lines to
@@ -68,7 +81,15 @@ class Outcomes:
         os.pwrite(self.file.fileno(), head + tail, self.end)
         self.kept[address] = (self.end, len(head), len(tail))
         self.end += len(head) + len(tail)
+        self._remember(address, (head, tail))
         return self.stop_waiting(address)
+
+    def _remember(self, address, parts):
+        self.recent[address] = parts
+        self.recent_bytes += len(parts[0]) + len(parts[1])
+        while self.recent_bytes > RECENT_BOUND:
+            _, (head, tail) = self.recent.popitem(last=False)
+            self.recent_bytes -= len(head) + len(tail)
 
     def in_flight(self, address):
         return address in self.waiting
@@ -115,11 +136,16 @@ class FinishedLines:
     def __init__(self):
         self.count = collections.Counter()
 
+    def __bool__(self):
+        return bool(self.count)
+
     def add(self, address, fields):
         self.count[line_key(address, fields)] += 1
 
     def take(self, address, fields):
         """Whether an earlier output holds this line (and one fewer now)."""
+        if not self.count:
+            return False
         key = line_key(address, fields)
         left = self.count.get(key)
         if not left:

@@ -458,7 +458,8 @@ class Survey:
         """--every-line: a line for this input line, from the outcome of its
         address's exchange, run now unless it has been or is being run."""
         outcomes = self.outcomes
-        if self.finished.take(canonical, everyline.input_fields(rest, self.dialogue is not None)):
+        if self.finished and self.finished.take(
+                canonical, everyline.input_fields(rest, self.dialogue is not None)):
             self.skipped += 1
             self.progress.add()
             return
