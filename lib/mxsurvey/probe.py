@@ -5,6 +5,9 @@ out as exactly one line, as soon as it is done, whatever happened:
 
     ADDRESS  STATUS  TRANSCRIPT  [the input line's other fields]
 
+With --every-line, every input line comes out as exactly one line, each
+address still probed once (everyline).
+
 Many exchanges are in flight at once; input is read only as fast as slots
 free up, so memory grows with the distinct addresses seen, nothing else.
 Lines are written by a thread of their own (linewriter): a slow reader
@@ -464,12 +467,12 @@ class Survey:
             self.progress.add()
             return
         await self.output.room()
+        await outcomes.room()  # before looking: an exchange may end meanwhile
         kept = outcomes.kept_parts(canonical)
         if kept is not None:
             self.reused += 1
             self._write_line(*kept, rest)
             return
-        await outcomes.room()
         if outcomes.in_flight(canonical):
             self.reused += 1
             outcomes.wait(canonical, rest)
