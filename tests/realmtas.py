@@ -500,7 +500,8 @@ class Courier(Recipe):
                        check=True, capture_output=True)
         settings = {
             "PATH": "/usr/bin:/bin", "COURIERTLS": str(self.tls),
-            "TLS_CERTFILE": "/etc/courier/esmtpd.pem", "TLS_DHPARAMS": "/etc/courier/dhparams.pem",
+            "TLS_CERTFILE": "/etc/courier/esmtpd.pem",
+            "TLS_DHPARAMS": "/etc/courier/dhparams.pem",
             "TLS_VERIFYPEER": "NONE", "BOFHCHECKDNS": "0", "TARPIT": "0", "ESMTPAUTH": "",
             "ESMTPAUTH_TLS": "PLAIN LOGIN"}
         binds = " && ".join(f"mount --bind {source} {place}" for place, source in mounts.items())
