@@ -446,6 +446,80 @@ class Aiosmtpd(Recipe):
                 "-s", str(self.size), "-u", "--tlscert", str(self.cert), "--tlskey", str(self.key)]
 
 
+class Courier(Recipe):
+    """Courier's ESMTP server as its esmtpd script starts it, in the
+    foreground: couriertcpd (no -pid) on 127.0.0.1, running courieresmtpd
+    for each connection as the courier user, its settings in the
+    environment (no DNS checks of the client, no tarpit; AUTH PLAIN LOGIN
+    offered only inside TLS).  Its configuration (/etc/courier) and
+    programs (/usr/lib/courier) are compiled in: it runs in a mount
+    namespace of its own where they, /var/spool, /run/courier and
+    /var/lib/courier are directories of the test's, made from the unpacked
+    courier-base and courier-mta, with `me` naming MXHOST and esmtpd.pem
+    holding the test's key and certificate, as Courier wants them, in one
+    file that only its user may read."""
+
+    name = "Courier"
+    base, mta = BUILD / "courier-base", BUILD / "courier-mta"
+    tcpd = base / "usr/sbin/couriertcpd"
+    tls = base / "usr/bin/couriertls"
+    esmtpd = Path("/usr/lib/courier/courier/modules/esmtp/courieresmtpd")  # once mounted
+    files = (tcpd, tls, mta / "usr/lib/courier" / esmtpd.relative_to("/usr/lib/courier"),
+             Path("/etc/courier"), Path("/usr/lib/courier"), Path("/run/courier"),
+             Path("/var/lib/courier"))
+    # Courier announces SIZE without a number (RFC 1870 allows it), whatever
+    # its sizelimit file says.
+    size = None
+    offers = frozenset({"STARTTLS", "XVERP", "XEXDATA", "XSECURITY", "PIPELINING", "8BITMIME",
+                        "SMTPUTF8", "SIZE", "DSN"})
+
+    def offers_in_tls(self):
+        # ESMTPAUTH_TLS: AUTH only inside TLS.
+        return super().offers_in_tls() | {"AUTH=LOGIN", "AUTH=PLAIN"}
+
+    def prepare(self):
+        mounts = {place: self.home / place.strip("/").replace("/", "-")
+                  for place in ("/etc/courier", "/usr/lib/courier", "/var/spool", "/run/courier",
+                                "/var/lib/courier")}
+        for package in (self.mta, self.base):
+            for place in ("/etc/courier", "/usr/lib/courier"):
+                shutil.copytree(package / place.strip("/"), mounts[place], symlinks=True,
+                                dirs_exist_ok=True)
+        for place in ("/var/spool", "/run/courier", "/var/lib/courier"):
+            mounts[place].mkdir(exist_ok=True)
+        (mounts["/var/spool"] / "courier").mkdir()
+        etc = mounts["/etc/courier"]
+        (etc / "me").write_text(f"{self.mxhost}\n")
+        pem = etc / "esmtpd.pem"
+        pem.write_bytes(Path(self.key).read_bytes() + Path(self.cert).read_bytes())
+        user = "courier" if _exists(pwd.getpwnam, "courier") else "nobody"
+        group = "courier" if _exists(grp.getgrnam, "courier") else "nogroup"
+        os.chown(pem, uid(user), gid(group))
+        pem.chmod(0o600)
+        subprocess.run(["openssl", "dhparam", "-dsaparam", "-out", etc / "dhparams.pem", "2048"],
+                       check=True, capture_output=True)
+        settings = {
+            "PATH": "/usr/bin:/bin", "COURIERTLS": str(self.tls),
+            "TLS_CERTFILE": "/etc/courier/esmtpd.pem",
+            "TLS_DHPARAMS": "/etc/courier/dhparams.pem",
+            "TLS_VERIFYPEER": "NONE", "BOFHCHECKDNS": "0", "TARPIT": "0", "ESMTPAUTH": "",
+            "ESMTPAUTH_TLS": "PLAIN LOGIN"}
+        binds = " && ".join(f"mount --bind {source} {place}" for place, source in mounts.items())
+        command = " ".join([
+            "env -i", *(f"{name}='{value}'" for name, value in settings.items()),
+            str(self.tcpd), "-noidentlookup", "-nodnslookup", "-address=127.0.0.1",
+            f"-user={user}", f"-group={group}", str(self.port), str(self.esmtpd)])
+        return ["unshare", "--mount", "sh", "-c", f"{binds} && exec {command}"]
+
+
+def _exists(lookup, name):
+    try:
+        lookup(name)
+    except KeyError:
+        return False
+    return True
+
+
 def uid(user):
     return pwd.getpwnam(user).pw_uid
 
@@ -454,4 +528,4 @@ def gid(group):
     return grp.getgrnam(group).gr_gid
 
 
-RECIPES = [Postfix, Exim, OpenSMTPD, Sendmail, Chasquid, Haraka, Aiosmtpd]
+RECIPES = [Postfix, Exim, OpenSMTPD, Sendmail, Chasquid, Haraka, Aiosmtpd, Courier]

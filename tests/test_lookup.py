@@ -16,19 +16,20 @@ import pytest
 from hypothesis import assume, example, given, settings, strategies as st
 
 from mxsurvey import cli, dnswire, lookup, mailroute
-from nameserver import DroppingRelay, NameServer, SilentServer
+from nameserver import DroppingRelay, NameServer, SilentServer, WatchingRelay
 from programs import BIN, every_bad_line_shown, pipeline, run, run_inprocess
 
 pytestmark = pytest.mark.timeout(60)
 
 SUMMARY = re.compile(
     r"mxlookup: (\d+) domains?: (\d+) found \((\d+) by implicit MX\), (\d+) null MX, "
-    r"(\d+) nxdomain, (\d+) no address, (\d+) servfail, (\d+) timeout, (\d+) bad names?; "
+    r"(\d+) nxdomain, (\d+) no address, (\d+) IPv6 only, (\d+) servfail, (\d+) timeout, "
+    r"(\d+) bad names?; "
     r"(\d+) address(?:es)?; (\d+) domains? cut \((\d+) exchangers?, (\d+) address(?:es)? "
     r"left out\); "
     r"\d+\.\d s")
 SUMMARY_FIELDS = ("domains", "found", "implicit", "nullmx", "nxdomain", "noaddress",
-                  "servfail", "timeout", "bad", "addresses", "cut", "exchangers_cut",
+                  "ipv6only", "servfail", "timeout", "bad", "addresses", "cut", "exchangers_cut",
                   "addresses_cut")
 NOTHING_CUT = dict(cut=0, exchangers_cut=0, addresses_cut=0)
 
@@ -96,6 +97,9 @@ EXAMPLE_ZONE = "\n".join([
     "dual MX 10 mxdual",
     "mxdual A 192.0.2.46",
     "mxdual AAAA 2001:db8::46",
+    "v6second MX 10 nohost",  # its first exchanger has no address at all
+    "v6second MX 20 mx6",
+    "implicit6 AAAA 2001:db8::7",
     # odd bytes in a name, IDNA
     "weird MX 10 mx\\009tab",
     "mx\\009tab A 192.0.2.9",
@@ -144,7 +148,8 @@ def test_one_exchanger(nsd):
     assert result.status == 0, result
     assert fields(result) == [("192.0.2.1", "mx1.example", "one.example", "10")]
     assert summary(result) == dict(domains=1, found=1, implicit=0, nullmx=0, nxdomain=0,
-                                   noaddress=0, servfail=0, timeout=0, bad=0, addresses=1,
+                                   noaddress=0, ipv6only=0, servfail=0, timeout=0, bad=0,
+                                   addresses=1,
                                    **NOTHING_CUT)
 
 
@@ -210,7 +215,8 @@ def test_failures_are_counted_and_written_to_the_failed_file(nsd, tmp_path):
         "long0.example\tservfail\n"     # a chain longer than mxlookup follows
     )
     assert summary(result) == dict(domains=10, found=1, implicit=0, nullmx=1, nxdomain=1,
-                                   noaddress=2, servfail=5, timeout=0, bad=0, addresses=1,
+                                   noaddress=2, ipv6only=0, servfail=5, timeout=0, bad=0,
+                                   addresses=1,
                                    **NOTHING_CUT)
 
 
@@ -248,12 +254,51 @@ def test_ipv6_addresses_only_when_asked(nsd):
     domains = ["v6only.example", "dual.example"]
     result = lookup_lines(nsd, domains)
     assert fields(result) == [("192.0.2.46", "mxdual.example", "dual.example", "10")]
-    assert summary(result)["noaddress"] == 1
+    assert (summary(result)["noaddress"], summary(result)["ipv6only"]) == (0, 1)
     assert fields(lookup_lines(nsd, domains, "-6")) == [
         ("2001:db8::6", "mx6.example", "v6only.example", "10"),
         ("192.0.2.46", "mxdual.example", "dual.example", "10"),
         ("2001:db8::46", "mxdual.example", "dual.example", "10"),
     ]
+
+
+def test_a_domain_reached_only_over_ipv6_is_counted_as_such_without_6(nsd, tmp_path):
+    failed = tmp_path / "failed"
+    domains = ["v6only.example", "v6second.example", "implicit6.example", "noaddr.example",
+               "dual.example"]
+    result = lookup_lines(nsd, domains, "--failed", failed)
+    assert result.status == 0, result
+    assert fields(result) == [("192.0.2.46", "mxdual.example", "dual.example", "10")]
+    assert failed.read_text() == ("v6only.example\tipv6only\n"
+                                  "v6second.example\tipv6only\n"
+                                  "implicit6.example\tipv6only\n"
+                                  "noaddr.example\tnoaddress\n")
+    counts = summary(result)
+    assert (counts["ipv6only"], counts["noaddress"], counts["found"]) == (3, 1, 1)
+
+
+def test_with_6_a_domain_reached_only_over_ipv6_gets_its_lines(nsd):
+    result = lookup_lines(nsd, ["v6second.example", "implicit6.example"], "-6", "--all")
+    assert fields(result) == [
+        ("2001:db8::6", "mx6.example", "v6second.example", "20"),
+        ("2001:db8::7", "implicit6.example", "implicit6.example", "0"),
+    ]
+    assert summary(result)["ipv6only"] == 0
+
+
+def test_aaaa_is_asked_only_for_a_domain_whose_a_lookups_found_nothing(nsd):
+    """MX and A for a domain with an IPv4 exchanger; one more query, AAAA
+    of its exchanger, for one without; none again for an exchanger asked
+    already."""
+    def queries(domains):
+        with WatchingRelay((nsd.address, nsd.port)) as relay:
+            result = lookup_lines(relay, domains)
+        assert result.status == 0, result
+        return len(relay.ports)
+    assert queries(["dual.example"]) == 2
+    assert queries(["v6only.example"]) == 3
+    # then MX, A of nohost and AAAA of nohost; mx6's A and AAAA are known
+    assert queries(["v6only.example", "v6second.example"]) == 3 + 3
 
 
 def test_odd_bytes_in_names_are_escaped_and_case_is_folded(nsd):

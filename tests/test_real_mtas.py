@@ -91,7 +91,8 @@ def test_the_dialogue_runs_to_its_end(probed):
 def test_the_keywords_are_those_the_configuration_implies(probed):
     assert probed.fields["EXTENSIONS"] == ",".join(sorted(probed.recipe.offers)), probed.line
     assert probed.fields["STARTTLS_OFFERED"] == "yes"
-    assert f"250-SIZE {probed.recipe.size}\r\n".encode() in probed.reply("ehlo")
+    size = "" if probed.recipe.size is None else f" {probed.recipe.size}"
+    assert f"250-SIZE{size}\r\n".encode() in probed.reply("ehlo")
 
 
 # TLS with the test's certificate ---------------------------------------------------
@@ -137,7 +138,13 @@ def test_a_handshake_the_server_fails_is_recorded_as_failed(probed):
 PRODUCT = {"Postfix": "Postfix", "Exim": "Exim", "OpenSMTPD": "OpenSMTPD",
            "Sendmail": "sendmail", "chasquid": "chasquid", "Haraka": "Haraka",
            "aiosmtpd": "aiosmtpd"}
+# Courier names itself only in an EHLO keyword (XVERP=Courier): its greeting
+# (`220 mx.example.org ESMTP`), its reply to HELP (`502 ESMTP command
+# error`) and to QUIT (`221 Bye.`) name nothing, so a list that reads those
+# may name it or leave it `not sure`, never name another product.
+UNNAMED = {"Courier": {"Courier", "not sure"}}
 
 
 def test_mtaguess_names_the_product(probed):
-    assert probed.label == PRODUCT[probed.recipe.name], probed.line
+    name = probed.recipe.name
+    assert probed.label in UNNAMED.get(name, {PRODUCT.get(name)}), probed.line

@@ -112,7 +112,11 @@ async def _starttls(server, dialogue, mxhost, began, facts):
         facts["STARTTLS"] = b"refused"
         return
     facts["STARTTLS"] = b"failed"
-    session = await server.start_tls(dialogue.context, _server_name(mxhost))  # 5. tls
+    try:
+        session = await server.start_tls(dialogue.context, _server_name(mxhost))  # 5. tls
+    except _Ended:
+        facts["TLS_FAILURE"] = server.tls_failure.encode("ascii")
+        raise
     facts["STARTTLS"] = b"ok"
     facts["TLS_VERSION"] = session.version.encode("ascii")
     facts["CIPHER"] = session.cipher.encode("ascii")
@@ -186,6 +190,7 @@ class _Server(asyncio.Protocol):
         self.gone = None               # why no more bytes will come (a note word)
         self.lost = None               # the error that broke the connection, if one did
         self.note = None               # why the exchange ended early, or None
+        self.tls_failure = None        # why the handshake failed (a word), or None
 
     def connection_made(self, transport):
         self.transport = transport
@@ -276,6 +281,7 @@ class _Server(asyncio.Protocol):
                 self.loop, self.transport, self, context, server_name,
                 self.loop.time() + self.read_timeout, self.deadline)
         except tlsfacts.HandshakeFailed as failed:
+            self.tls_failure = failed.reason
             raise _Ended(failed.note) from None
         self.last_heard = self.loop.time()
         self.transcript += record.note("tls")

@@ -32,6 +32,14 @@ refuses the question (REFUSED), cannot answer it (SERVFAIL, any other error),
 sends a referral instead of an answer, or leads into a CNAME loop counts as
 SERVFAIL: the question went unanswered, through no fault of the domain's
 that we could see.
+
+Without IPv6 (AAAA) lookups, a domain whose exchangers have no IPv4
+address is not simply NOADDRESS: its mail may well go over IPv6.  So for
+such a domain alone (its A lookups found nothing), its exchangers are
+asked for AAAA, most preferred first, until one has an address: as a rule
+one query for the domain, and one for each exchanger in a run.  If one
+has, the domain is IPV6ONLY: reached only over IPv6, which mxlookup -6
+writes the lines of.
 """
 
 import asyncio
@@ -44,9 +52,10 @@ IMPLICIT = "implicit"  # found, by the implicit MX
 NULLMX = "nullmx"
 NXDOMAIN = "nxdomain"
 NOADDRESS = "noaddress"
+IPV6ONLY = "ipv6only"  # no IPv4 address, but an IPv6 one (AAAA), not asked for
 SERVFAIL = "servfail"
 TIMEOUT = "timeout"
-FAILURES = (NULLMX, NXDOMAIN, NOADDRESS, SERVFAIL, TIMEOUT)
+FAILURES = (NULLMX, NXDOMAIN, NOADDRESS, IPV6ONLY, SERVFAIL, TIMEOUT)
 
 _NODATA = "nodata"  # the name exists, without records of the type asked for
 MAX_CHAIN = 16  # names in a CNAME chain, the first included
@@ -82,6 +91,7 @@ class Router:
         self.resolver = resolver
         self.ipv6 = ipv6
         self._hosts = {}  # name -> exchanger, or the future of the lookup finding it
+        self._has_ipv6 = {}  # name -> whether it has AAAA records (asked without ipv6)
 
     async def route(self, domain):
         """The Outcome for a domain (a lower-case wire-form name)."""
@@ -90,7 +100,7 @@ class Router:
             text, addresses, failure, cut = await self._host(domain)
             if addresses:
                 return Outcome(IMPLICIT, [(text, 0, addresses)], 0, cut)
-            return Outcome(failure)
+            return Outcome(await self._ipv6_only(failure, [domain]))
         if answer.status != FOUND:
             return Outcome(answer.status)
         if answer.values == _NULL_MX:
@@ -114,7 +124,26 @@ class Router:
             return Outcome(FOUND, [(text, preference, addresses)
                                    for preference, text, addresses in routes],
                            exchangers_cut, addresses_cut)
-        return Outcome(_worst(failure for _, _, failure, _ in hosts), (), exchangers_cut)
+        by_preference = sorted(preferences, key=lambda name: (
+            preferences[name], dnswire.name_text(name)))
+        failure = await self._ipv6_only(_worst(failure for _, _, failure, _ in hosts),
+                                        by_preference)
+        return Outcome(failure, (), exchangers_cut)
+
+    async def _ipv6_only(self, failure, names):
+        """IPV6ONLY for a NOADDRESS `failure` if one of the exchangers
+        `names` (in preference order) has an IPv6 address and IPv6 was not
+        asked for; else `failure`.  Each name is asked at most once a run,
+        and no more names once one has."""
+        if failure != NOADDRESS or self.ipv6:
+            return failure
+        for name in names:
+            if name not in self._has_ipv6:
+                answer = await self._answer(name, dnswire.AAAA)
+                self._has_ipv6[name] = answer.status == FOUND
+            if self._has_ipv6[name]:
+                return IPV6ONLY
+        return failure
 
     async def _hosts_of(self, names):
         """The exchangers for names, those not yet known looked up at once."""

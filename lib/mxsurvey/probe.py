@@ -5,6 +5,9 @@ out as exactly one line, as soon as it is done, whatever happened:
 
     ADDRESS  STATUS  TRANSCRIPT  [the input line's other fields]
 
+With --every-line, every input line comes out as exactly one line, each
+address still probed once (everyline).
+
 Many exchanges are in flight at once; input is read only as fast as slots
 free up, so memory grows with the distinct addresses seen, nothing else.
 Lines are written by a thread of their own (linewriter): a slow reader
@@ -21,7 +24,8 @@ import re
 import socket
 import time
 
-from . import blocklist, certificate, cli, esmtp, linewriter, progress, record, smtp, tlsfacts
+from . import (blocklist, certificate, cli, esmtp, everyline, linewriter, progress, record,
+               smtp, tlsfacts)
 
 NAME = "smtpprobe"
 
@@ -76,11 +80,13 @@ Options:
                              earlier output of smtpprobe, so that
                              `smtpprobe --skip out < in >> out` finishes an
                              interrupted run (repeatable).
-  --shard K/N                Probe only the K-th of N disjoint parts of the
-                             input, each address in the part a hash of it
-                             picks (1 <= K <= N).
-  --progress                 Show progress on stderr even when it is not a
-                             terminal.
+  --shard K/N                Probe only the K-th of N disjoint parts of the input, each
+                             address in the part a hash of it picks (1 <= K <= N).
+  --every-line               Write a line for every input line (of `mxlookup --all`: every
+                             domain, exchanger and address), each address still probed
+                             once, its outcome written with each line's own fields, for
+                             `mtaguess | tally --domains` to count domains.
+  --progress                 Show progress on stderr even when it is not a terminal.
   -q, --quiet                No progress line and no summary.
   -h, --help                 Show this text.
   --version                  Show the version.
@@ -110,13 +116,15 @@ def body(args, ctx):
     source = source_address(args["--source"])
     shard = parse_shard(args["--shard"])
     excluded = load_blocklist(args["--blocklist"], args["--exclude"])
-    finished = set()
+    every_line = args["--every-line"]
+    finished = everyline.FinishedLines() if every_line else set()
     for path in args["--skip"]:
-        finished |= load_finished(ctx, path)
+        load_finished(ctx, path, finished, today=dialogue is not None)
     shown = progress.for_run(ctx, args, args["FILE"])
     concurrency = cli.fit_concurrency(ctx, concurrency)
     survey = Survey(ctx, port, limits, concurrency, rate, excluded, finished, shard, shown,
-                    quiet=args["--quiet"], dialogue=dialogue, source=source)
+                    quiet=args["--quiet"], dialogue=dialogue, source=source,
+                    every_line=every_line)
     cli.run_async(survey.run(args["FILE"]))
 
 
@@ -221,9 +229,11 @@ def load_blocklist(replacement, extras):
 _STATUSES = {status.encode("ascii") for status in record.STATUSES}
 
 
-def load_finished(ctx, path):
-    """The addresses that have a line in `path`, an earlier output, each as
-    written() writes it.
+def load_finished(ctx, path, finished=None, today=False):
+    """`finished` (a new set if None) with the addresses that have a line in
+    `path`, an earlier output, each as written() writes it, added; or, if
+    it is an everyline.FinishedLines, the lines (of a `today` record or
+    1998's).
 
     The address of a line is read by parse_address, as an input line's is,
     so a line names the address its text denotes however it is written, and
@@ -234,7 +244,8 @@ def load_finished(ctx, path):
     comes out whole.  Any other line that is not ours is fatal: the wrong
     file was named.
     """
-    finished = set()
+    finished = set() if finished is None else finished
+    every_line = isinstance(finished, everyline.FinishedLines)
     try:
         with open(path, "rb") as file:
             lineno, tail, size = 0, b"", 0
@@ -245,10 +256,14 @@ def load_finished(ctx, path):
                 for line in lines:
                     lineno += 1
                     try:
-                        finished.add(written(_finished_address(cli.text_line(line, lineno))))
+                        address = written(_finished_address(cli.text_line(line, lineno)))
                     except ValueError as why:
                         raise cli.Fatal(
                             f"{path}:{lineno}: not a line of smtpprobe's output: {why}") from None
+                    if every_line:
+                        finished.add(address, everyline.skip_fields(line, today))
+                    else:
+                        finished.add(address)
     except OSError as error:
         raise cli.Fatal(f"cannot read {path}: {error.strerror}") from None
     if tail:
@@ -355,8 +370,11 @@ class Survey:
     each: one output line per distinct address, counted by status."""
 
     def __init__(self, ctx, port, limits, concurrency, rate, excluded, finished, shard, progress,
-                 quiet, dialogue=None, source=None):
+                 quiet, dialogue=None, source=None, every_line=False):
         self.ctx = ctx
+        # --every-line: the outcomes kept for the lines of their addresses
+        self.outcomes = everyline.Outcomes() if every_line else None
+        self.reused = 0  # lines written from an outcome kept or waited for
         self.dialogue = dialogue  # an esmtp.Dialogue, or None for 1998's
         self.source = source
         self.port = port
@@ -390,6 +408,8 @@ class Survey:
             raise
         finally:
             await self._close()  # after an error: close what is still open
+            if self.outcomes:
+                self.outcomes.close()
         self._summarize()
 
     async def _probe_all(self, paths):
@@ -421,6 +441,9 @@ class Survey:
             self.other_shards += 1
             self.progress.add()
             return
+        if self.outcomes is not None:
+            await self._start_line(address, canonical, rest)
+            return
         if canonical in self.finished:
             self.skipped += 1
             self.progress.add()
@@ -436,6 +459,35 @@ class Survey:
         if address in self.excluded:
             self._write(canonical, "excluded", b"", rest)
             return
+        await self._start_exchange(address, canonical, rest)
+
+    async def _start_line(self, address, canonical, rest):
+        """--every-line: a line for this input line, from the outcome of its
+        address's exchange, run now unless it has been or is being run."""
+        outcomes = self.outcomes
+        if self.finished and self.finished.take(
+                canonical, everyline.input_fields(rest, self.dialogue is not None)):
+            self.skipped += 1
+            self.progress.add()
+            return
+        await self.output.room()
+        await outcomes.room()  # before looking: an exchange may end meanwhile
+        kept = outcomes.kept_parts(canonical)
+        if kept is not None:
+            self.reused += 1
+            self._write_line(*kept, rest)
+            return
+        if outcomes.in_flight(canonical):
+            self.reused += 1
+            outcomes.wait(canonical, rest)
+            return
+        outcomes.start(canonical, rest)
+        if address in self.excluded:
+            self._write(canonical, "excluded", b"", rest)
+        else:
+            await self._start_exchange(address, canonical, rest)
+
+    async def _start_exchange(self, address, canonical, rest):
         await self.slots.acquire()
         self._check()
         family = socket.AF_INET if address.version == 4 else socket.AF_INET6
@@ -460,11 +512,27 @@ class Survey:
         if self.output.error is not None:  # run() raises it
             return
         if self.dialogue is None:
-            self.output.write(record.probe_line(canonical, status, transcript, rest) + record.LF)
+            head = record.probe_line(canonical, status, transcript, b"")
+            tail = b""
         else:
-            self.output.write(record.today_line(
-                canonical, _STATUS_BYTES[status], transcript, record.passed_on(rest), facts or {},
-                record.further_columns(rest)))
+            head = record.TAB.join((canonical, _STATUS_BYTES[status], transcript))
+            tail = record.today_facts(facts or {})
+        if self.outcomes is None:
+            self._write_line(head, tail, rest)
+            return
+        for waited in self.outcomes.keep(canonical, head, tail):
+            self._write_line(head, tail, waited)
+
+    def _write_line(self, head, tail, rest):
+        """A line of the outcome (head, tail) with the fields of `rest`."""
+        if self.output.error is not None:
+            return
+        if self.dialogue is None:
+            middle = record.printable_fields(rest)
+        else:
+            middle = record.TAB + record.TAB.join(record.passed_on(rest))
+            tail += record.further_columns(rest)
+        self.output.write(head + middle + tail + record.LF)
 
     def _finished(self, task):
         self.running.discard(task)
@@ -507,7 +575,11 @@ class Survey:
         counts = ", ".join(f"{n} {status}" for status, n in self.counts.items())
         probed = sum(self.counts.values())
         elapsed = time.monotonic() - self.started
-        self.ctx.say(f"{probed} probed: {counts}; {cli.counted(self.duplicates, 'duplicate')}, "
+        if self.outcomes is None:
+            lines = cli.counted(self.duplicates, "duplicate")
+        else:
+            lines = cli.counted(self.reused, "more line", "more lines") + " of addresses probed"
+        self.ctx.say(f"{probed} probed: {counts}; {lines}, "
                      f"{self.ctx.bad_input} rejected, {self.skipped} skipped, "
                      f"{self.other_shards} other {cli.plural(self.other_shards, 'shard')};"
                      f" {elapsed:.1f} s")

@@ -173,7 +173,7 @@ TODAY = (
     "BEGAN", "HELLO", "EXTENSIONS", "STARTTLS_OFFERED", "STARTTLS",
     "TLS_VERSION", "CIPHER", "TLS_EXTENSIONS",
     "CERT_CN", "CERT_SAN", "CERT_ISSUER", "CERT_NOT_BEFORE", "CERT_NOT_AFTER",
-    "CERT_KEY", "CERT_SIGNATURE", "CERT_SHA256", "VALIDATION",
+    "CERT_KEY", "CERT_SIGNATURE", "CERT_SHA256", "VALIDATION", "TLS_FAILURE",
 )
 PASSED_ON = 3  # MXHOST DOMAIN PREFERENCE: mxlookup's fields after ADDRESS
 HELLO_WORDS = ("ehlo", "helo", "refused")
@@ -183,6 +183,24 @@ VALIDATION_WORDS = (
     "trusted", "expired", "not-yet-valid", "self-signed", "unknown-issuer",
     "name-mismatch", "invalid", "unparsable")
 ITEM_SEPARATOR = b","
+# Why a TLS handshake failed (STARTTLS `failed`): one word, and what it means.
+TLS_FAILURE_WORDS = {
+    "not-tls": "what came back was not TLS (an SMTP reply, HTTP, garbage)",
+    "protocol-version": "no TLS version in common: the server's protocol_version alert, "
+                        "or it chose one the client does not speak (SSL 3.0, SSL 2)",
+    "handshake-failure": "the server's handshake_failure alert (as a rule, no cipher in common)",
+    "alert": "another alert from the server (internal_error, unrecognized_name, ...)",
+    "too-large": "a handshake message over the client's limit (a certificate chain "
+                 "of more than 100 KiB)",
+    "bad-certificate-message": "the server's Certificate message could not be read",
+    "bad-message": "another message of the server broke the protocol "
+                   "(unexpected, malformed, a bad signature)",
+    "timeout": "the server stopped sending before the handshake was complete",
+    "deadline": "the exchange ran out of its total time in the handshake",
+    "closed": "the server closed the connection in the handshake",
+    "reset": "the server reset the connection in the handshake",
+    "error": "any other failure, which the client's TLS library did not name",
+}
 
 
 def today_line(address, status, transcript, passed, facts, further=b""):
@@ -191,9 +209,14 @@ def today_line(address, status, transcript, passed, facts, further=b""):
     dict from the names of TODAY to their fields (bytes, escaped or of
     their closed vocabularies), empty where it has none, and after them the
     input line's `further` columns (as further_columns gives them)."""
-    known = [address, status, transcript, *passed]
-    return TAB.join(known + [facts.get(name, b"") for name in TODAY[len(known):]]) \
-        + further + LF
+    return (TAB.join([address, status, transcript, *passed]) + today_facts(facts)
+            + further + LF)
+
+
+def today_facts(facts):
+    """The facts of a today's record after the fields passed on (as
+    today_line takes them): a TAB and each fact at its place."""
+    return TAB + TAB.join([facts.get(name, b"") for name in TODAY[3 + PASSED_ON:]])
 
 
 def passed_on(rest):

@@ -22,7 +22,8 @@ months of reports (pictures).
 import collections
 import re
 
-from . import cli, fieldcount, pictures, record, reportfile, reportstamp, tallyfiles
+from . import (cli, domaincount, fieldcount, pictures, record, reportfile, reportstamp,
+               tallyfiles)
 
 NAME = "tally"
 
@@ -42,6 +43,7 @@ Usage:
   tally --html=PAGE [--svg=IMAGE] [FILE...]
   tally --svg=IMAGE [FILE...]
   tally --trend [--html=PAGE] [--svg=IMAGE] REPORT...
+  tally --domains [--percent] [FILE...]
   tally (-h | --help | --version)
 
 Options:
@@ -62,6 +64,9 @@ Options:
   --diff         Compare two earlier outputs of tally row by row: each
                  label's count in OLD, its count in NEW and the change;
                  warn if their stamps name different pattern files.
+  --domains      Count domains, not lines, from mtaguess lines of
+                 `mxlookup --all | smtpprobe --every-line`: each domain
+                 once, under its most preferred exchanger that answered.
   --percent      Add each row's share, as `62.8%`.
   --chart        Draw the report as bars on the terminal, with counts and
                  shares: FILEs of mtaguess lines, or earlier reports
@@ -113,6 +118,11 @@ def body(args, ctx):
         ctx.stdout.write(merged(ctx, args["FILE"], percent, args["--stamp"]))
     elif args["--diff"]:
         ctx.stdout.write(difference(ctx, args["OLD"], args["NEW"]))
+    elif args["--domains"]:
+        failures, software = domaincount.count(ctx, args["FILE"], WithoutBom)
+        if not failures and not software:
+            raise cli.Fatal("no line of a domain counted, so no report")
+        ctx.stdout.write(domaincount.report(failures, software, percent))
     else:
         labels = reportstamp.pattern_labels(args["--labels-from"])
         failures, software = count_outcomes(ctx, args["FILE"])

@@ -33,11 +33,54 @@ def client_context():
 
 
 class HandshakeFailed(Exception):
-    """The handshake did not complete; `note` says how (record.NOTES)."""
+    """The handshake did not complete; `note` says how (record.NOTES) and
+    `reason` why (record.TLS_FAILURE_WORDS)."""
 
-    def __init__(self, note):
+    def __init__(self, note, reason):
         super().__init__(note)
         self.note = note
+        self.reason = reason
+
+
+# OpenSSL's reason codes (SSLError.reason), by the word of
+# record.TLS_FAILURE_WORDS they are counted under; an alert the server sent
+# is a reason with ALERT in it (SSLV3_ALERT_HANDSHAKE_FAILURE), or one of
+# the TLS 1.0 names without it (TLSV1_UNRECOGNIZED_NAME).
+_REASONS = {
+    "not-tls": ("WRONG_VERSION_NUMBER", "PACKET_LENGTH_TOO_LONG", "HTTP_REQUEST",
+                "HTTPS_PROXY_REQUEST", "UNKNOWN_PROTOCOL", "RECORD_LENGTH_MISMATCH"),
+    "protocol-version": ("TLSV1_ALERT_PROTOCOL_VERSION", "UNSUPPORTED_PROTOCOL",
+                         "NO_PROTOCOLS_AVAILABLE", "WRONG_SSL_VERSION", "VERSION_TOO_LOW",
+                         "UNSUPPORTED_SSL_VERSION"),
+    "handshake-failure": ("SSLV3_ALERT_HANDSHAKE_FAILURE",),
+    "too-large": ("EXCESSIVE_MESSAGE_SIZE", "DATA_LENGTH_TOO_LONG",
+                  "ENCRYPTED_LENGTH_TOO_LONG"),
+    "bad-certificate-message": ("CERT_LENGTH_MISMATCH", "CERTIFICATE_VERIFY_FAILED",
+                                "UNKNOWN_CERTIFICATE_TYPE", "BAD_CERTIFICATE"),
+    "closed": ("UNEXPECTED_EOF_WHILE_READING",),
+}
+_WORD_OF_REASON = {reason: word for word, reasons in _REASONS.items() for reason in reasons}
+_ALERTS_WITHOUT_ALERT = ("TLSV1_UNRECOGNIZED_NAME", "TLSV1_BAD_CERTIFICATE_STATUS_RESPONSE",
+                         "TLSV1_BAD_CERTIFICATE_HASH_VALUE", "TLSV1_CERTIFICATE_UNOBTAINABLE",
+                         "TLSV1_UNSUPPORTED_EXTENSION")
+
+
+def failure_reason(error):
+    """The word of record.TLS_FAILURE_WORDS for an ssl.SSLError of the
+    handshake."""
+    reason = getattr(error, "reason", None) or ""
+    library = getattr(error, "library", None) or ""
+    if reason in _WORD_OF_REASON:
+        return _WORD_OF_REASON[reason]
+    if "_ALERT_" in reason or reason in _ALERTS_WITHOUT_ALERT:
+        return "alert"
+    if library in ("X509", "ASN1", "PEM") or reason.startswith(("CERT", "X509", "ASN1")):
+        return "bad-certificate-message"
+    if isinstance(error, ssl.SSLEOFError):
+        return "closed"
+    if library == "SSL" and reason:
+        return "bad-message"
+    return "error"
 
 
 async def handshake(loop, transport, protocol, context, server_name, ends_at, deadline):
@@ -52,15 +95,15 @@ async def handshake(loop, transport, protocol, context, server_name, ends_at, de
                 transport, protocol, context, server_hostname=server_name,
                 ssl_handshake_timeout=max(limit - loop.time(), 0.001) + 1)
     except TimeoutError:
-        note = "deadline" if loop.time() >= deadline else "timeout"
-    except ssl.SSLError:
-        note = "handshake"  # not TLS (garbage instead of a ServerHello), or an alert
+        note = reason = "deadline" if loop.time() >= deadline else "timeout"
+    except ssl.SSLError as error:
+        note, reason = "handshake", failure_reason(error)  # not TLS, an alert, ...
     except ConnectionError as error:
-        note = "reset" if error.errno == errno.ECONNRESET else "closed"
+        note = reason = "reset" if error.errno == errno.ECONNRESET else "closed"
     except OSError:
-        note = "reset"
+        note = reason = "reset"
     transport.abort()
-    raise HandshakeFailed(note)
+    raise HandshakeFailed(note, reason)
 
 
 class Session:
