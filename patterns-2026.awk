@@ -273,6 +273,19 @@
 / ESMTP node\.js simplesmtp/ simplesmtp
 # example: 220 vm ESMTP Net::Server::Mail (Perl) Service ready 250 Ok
 / Net::Server::Mail \(Perl\) Service ready/ Net::Server::Mail
+# SubEthaSMTP, the Java library under fakeSMTP and Wiser, names itself and
+# its version, "null" when its jar carries none.
+# example: 220 octoo.local ESMTP SubEthaSMTP null
+/ ESMTP SubEthaSMTP( |$)/ SubEthaSMTP
+# Mail catchers and probes for developers and testers.
+# example: 220 mailhog.example ESMTP MailHog
+/ ESMTP MailHog( |$)/ MailHog
+# example: 220 oast.fun interactsh ESMTP Service ready
+/^220 [^ ]+ interactsh ESMTP Service ready/ interactsh
+# clamsmtpd greets with a fixed name of its own, whatever the server behind
+# it; the reply to HELP is that server's.
+# example: 220 smtp.passthru 250 Supported commands: AUTH DATA EHLO HELO HELP MAIL NOOP QUIT RCPT RSET VRFY
+/^220 smtp\.passthru( |$)/ clamsmtp
 # example: 220 MacGyver SMTP Ready.
 /^220 MacGyver SMTP Ready\./ Net::SMTP::Server
 # example: 220 vm.example.test Salmon Mail router SMTPD, version 3.3.0 250 Supported commands: EHLO HELO MAIL RCPT DATA RSET NOOP QUIT VRFY
