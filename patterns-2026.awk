@@ -51,7 +51,9 @@
 /\.mimecast\.com ESMTP/ Mimecast
 # example: 220 inbound-smtp.us-east-1.amazonaws.com ESMTP Amazon SES f3K9qLx2VbN7tRw8ZpYc 502 5.5.1 Command not implemented
 # example: 220 email-smtp.amazonaws.com ESMTP SimpleEmailService-d-GI38EMLB2 hkD7YwduxMJw9KrXpof7 502 5.5.1 Command not implemented
-/ ESMTP (Amazon SES|SimpleEmailService-)/ Amazon SES
+# In 2012 SES greeted with its name alone, no session id after it.
+# example: 220 email-smtp.amazonaws.com ESMTP SimpleEmailService
+/ ESMTP (Amazon SES|SimpleEmailService(-| |$))/ Amazon SES
 # example: 220 mx.zohomail.com SMTP Server ready May 11, 2026 1:15:02 AM PDT 503 Must issue a EHLO/HELO command first.
 /\.zoho(mail)?\.[a-z]+ SMTP Server ready/ Zoho
 # GMX's and Web.de's servers are Nemesis; they name their domain first.
@@ -134,6 +136,10 @@
 # example: 220 mx.example.net ESMTP Haraka/3.0.2 ready 250 Not implemented
 # example: 220 mail.example.org ESMTP Haraka 2.8.8 ready 250 Not implemented
 / ESMTP Haraka/ Haraka
+# ZoneMTA, WildDuck's outbound server, ends its greeting with its version
+# unless told not to.
+# example: 220 mx05 ESMTP Welcome to feeder! [zone-mta/3.1.0]
+/ \[zone-mta\/[0-9]+\.[0-9]/ ZoneMTA
 # example: 220 mail.example.net ESMTP MDaemon 23.5.2; Mon, 11 May 2026 10:15:02 +0200 502 5.5.1 Command not implemented
 # example: 220 foo.bar ESMTP MDaemon 3.5.7 ready
 / ESMTP MDaemon [0-9]/ MDaemon
@@ -260,6 +266,9 @@
 / ESMTP Postal\/[A-Za-z0-9]+( |$)/ Postal
 # example: 220 vm ESMTP chasquid
 / ESMTP chasquid( |$)/ chasquid
+# mox names itself and its version after ESMTP.
+# example: 220 mail.smartus.cz ESMTP mox v0.0.11
+/ ESMTP mox v[0-9]+\.[0-9]/ mox
 # example: 220 vm ESMTP qpsmtpd 0.94 ready; send us your mail, but not your spam. 214-This is qpsmtpd 0.94 214-See http://smtpd.develooper.com/ 214 To report bugs or send comments, mail to <ask@develooper.com>.
 / ESMTP qpsmtpd [0-9]|This is qpsmtpd [0-9]/ qpsmtpd
 # aiosmtpd greets with "Python SMTP" and its version; the smtpd module of
@@ -286,6 +295,10 @@
 # it; the reply to HELP is that server's.
 # example: 220 smtp.passthru 250 Supported commands: AUTH DATA EHLO HELO HELP MAIL NOOP QUIT RCPT RSET VRFY
 /^220 smtp\.passthru( |$)/ clamsmtp
+# DavMail, a gateway from mail clients to Exchange, greets with its
+# version and the time.
+# example: 220 DavMail 5.2.0-2961 SMTP ready at Thu Jun 13 09:00:50 EDT 2019
+/^220 DavMail [0-9][^ ]* SMTP ready at / DavMail
 # example: 220 MacGyver SMTP Ready.
 /^220 MacGyver SMTP Ready\./ Net::SMTP::Server
 # example: 220 vm.example.test Salmon Mail router SMTPD, version 3.3.0 250 Supported commands: EHLO HELO MAIL RCPT DATA RSET NOOP QUIT VRFY
