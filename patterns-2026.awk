@@ -67,6 +67,8 @@
 /\.qq\.com XMail Esmtp QQ Mail Server/ QQ Mail
 # example: 220 smtp4m.mail.yandex.net ESMTP (Want to use Yandex.Mail for your domain? Visit http://pdd.yandex.ru)
 /\.yandex\.(net|ru) ESMTP/ Yandex
+# example: 220 mxs.mail.ru ESMTP ready
+/^220 mxs\.mail\.ru ESMTP/ Mail.ru
 # Apple's mail exchangers for iCloud greet as its "iscream" proxy.
 # example: 220 iCloud iscream SMTP proxy - p00-iscream-smtp-d759469dd-ss5bd 3.5.0 (2403B23-529c1e05a5df)
 /^220 iCloud iscream SMTP proxy / iCloud
