@@ -69,6 +69,8 @@
 /\.yandex\.(net|ru) ESMTP/ Yandex
 # example: 220 mxs.mail.ru ESMTP ready
 /^220 mxs\.mail\.ru ESMTP/ Mail.ru
+# example: 220-mtaig-maa03.mx.aol.com ESMTP Internet Inbound 220-AOL and its affiliated companies do not 220-authorize the use of its proprietary computers and computer 220-networks to accept, transmit, or distribute unsolicited bulk 220-e-mail sent from the internet. 220-Effective immediately: 220-AOL may no longer accept connections from IP addresses 220 which no do not have reverse-DNS (PTR records) assigned.
+/\.mx\.aol\.com ESMTP Internet Inbound/ AOL
 # Apple's mail exchangers for iCloud greet as its "iscream" proxy.
 # example: 220 iCloud iscream SMTP proxy - p00-iscream-smtp-d759469dd-ss5bd 3.5.0 (2403B23-529c1e05a5df)
 /^220 iCloud iscream SMTP proxy / iCloud
