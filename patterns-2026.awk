@@ -207,6 +207,9 @@
 # James built without a version number says nothing where the number was.
 # example: 220 www.example.org JAMES SMTP Server Server (JAMES SMTP Server ) ready
 / JAMES E?SMTP Server Server \(JAMES E?SMTP Server \) ready/ Apache James
+# The greeting of the smtpserver.xml James ships in its distributions.
+# example: 220 Apache JAMES awesome SMTP Server
+/^220 Apache JAMES awesome SMTP Server/ Apache James
 # example: 220 foo.bar (Mail-Max Version 3.073, Thu, 30 Nov 2017 17:24:59 +0800 ) ESMTP Mail Server Ready.
 # example: 220 foo.bar (Mail-Max Version 4.2.4.7, Wed, 31 Jan 2001 03:44:35 +0100 WST) ESMTP Mail Server Ready.
 /\(Mail-Max Version [0-9]/ Mail-Max
@@ -295,6 +298,8 @@
 / ESMTP MailHog( |$)/ MailHog
 # example: 220 oast.fun interactsh ESMTP Service ready
 /^220 [^ ]+ interactsh ESMTP Service ready/ interactsh
+# example: 220 Papercut.Service v6.0.0.0 ESMTP ready
+/ Papercut\.Service v[0-9][^ ]* ESMTP ready/ Papercut
 # clamsmtpd greets with a fixed name of its own, whatever the server behind
 # it; the reply to HELP is that server's.
 # example: 220 smtp.passthru 250 Supported commands: AUTH DATA EHLO HELO HELP MAIL NOOP QUIT RCPT RSET VRFY
