@@ -51,7 +51,9 @@
 /\.mimecast\.com ESMTP/ Mimecast
 # example: 220 inbound-smtp.us-east-1.amazonaws.com ESMTP Amazon SES f3K9qLx2VbN7tRw8ZpYc 502 5.5.1 Command not implemented
 # example: 220 email-smtp.amazonaws.com ESMTP SimpleEmailService-d-GI38EMLB2 hkD7YwduxMJw9KrXpof7 502 5.5.1 Command not implemented
-/ ESMTP (Amazon SES|SimpleEmailService-)/ Amazon SES
+# In 2012 SES greeted with its name alone, no session id after it.
+# example: 220 email-smtp.amazonaws.com ESMTP SimpleEmailService
+/ ESMTP (Amazon SES|SimpleEmailService(-| |$))/ Amazon SES
 # example: 220 mx.zohomail.com SMTP Server ready May 11, 2026 1:15:02 AM PDT 503 Must issue a EHLO/HELO command first.
 /\.zoho(mail)?\.[a-z]+ SMTP Server ready/ Zoho
 # GMX's and Web.de's servers are Nemesis; they name their domain first.
@@ -65,6 +67,10 @@
 /\.qq\.com XMail Esmtp QQ Mail Server/ QQ Mail
 # example: 220 smtp4m.mail.yandex.net ESMTP (Want to use Yandex.Mail for your domain? Visit http://pdd.yandex.ru)
 /\.yandex\.(net|ru) ESMTP/ Yandex
+# example: 220 mxs.mail.ru ESMTP ready
+/^220 mxs\.mail\.ru ESMTP/ Mail.ru
+# example: 220-mtaig-maa03.mx.aol.com ESMTP Internet Inbound 220-AOL and its affiliated companies do not 220-authorize the use of its proprietary computers and computer 220-networks to accept, transmit, or distribute unsolicited bulk 220-e-mail sent from the internet. 220-Effective immediately: 220-AOL may no longer accept connections from IP addresses 220 which no do not have reverse-DNS (PTR records) assigned.
+/\.mx\.aol\.com ESMTP Internet Inbound/ AOL
 # Apple's mail exchangers for iCloud greet as its "iscream" proxy.
 # example: 220 iCloud iscream SMTP proxy - p00-iscream-smtp-d759469dd-ss5bd 3.5.0 (2403B23-529c1e05a5df)
 /^220 iCloud iscream SMTP proxy / iCloud
@@ -134,6 +140,10 @@
 # example: 220 mx.example.net ESMTP Haraka/3.0.2 ready 250 Not implemented
 # example: 220 mail.example.org ESMTP Haraka 2.8.8 ready 250 Not implemented
 / ESMTP Haraka/ Haraka
+# ZoneMTA, WildDuck's outbound server, ends its greeting with its version
+# unless told not to.
+# example: 220 mx05 ESMTP Welcome to feeder! [zone-mta/3.1.0]
+/ \[zone-mta\/[0-9]+\.[0-9]/ ZoneMTA
 # example: 220 mail.example.net ESMTP MDaemon 23.5.2; Mon, 11 May 2026 10:15:02 +0200 502 5.5.1 Command not implemented
 # example: 220 foo.bar ESMTP MDaemon 3.5.7 ready
 / ESMTP MDaemon [0-9]/ MDaemon
@@ -197,6 +207,9 @@
 # James built without a version number says nothing where the number was.
 # example: 220 www.example.org JAMES SMTP Server Server (JAMES SMTP Server ) ready
 / JAMES E?SMTP Server Server \(JAMES E?SMTP Server \) ready/ Apache James
+# The greeting of the smtpserver.xml James ships in its distributions.
+# example: 220 Apache JAMES awesome SMTP Server
+/^220 Apache JAMES awesome SMTP Server/ Apache James
 # example: 220 foo.bar (Mail-Max Version 3.073, Thu, 30 Nov 2017 17:24:59 +0800 ) ESMTP Mail Server Ready.
 # example: 220 foo.bar (Mail-Max Version 4.2.4.7, Wed, 31 Jan 2001 03:44:35 +0100 WST) ESMTP Mail Server Ready.
 /\(Mail-Max Version [0-9]/ Mail-Max
@@ -260,6 +273,9 @@
 / ESMTP Postal\/[A-Za-z0-9]+( |$)/ Postal
 # example: 220 vm ESMTP chasquid
 / ESMTP chasquid( |$)/ chasquid
+# mox names itself and its version after ESMTP.
+# example: 220 mail.smartus.cz ESMTP mox v0.0.11
+/ ESMTP mox v[0-9]+\.[0-9]/ mox
 # example: 220 vm ESMTP qpsmtpd 0.94 ready; send us your mail, but not your spam. 214-This is qpsmtpd 0.94 214-See http://smtpd.develooper.com/ 214 To report bugs or send comments, mail to <ask@develooper.com>.
 / ESMTP qpsmtpd [0-9]|This is qpsmtpd [0-9]/ qpsmtpd
 # aiosmtpd greets with "Python SMTP" and its version; the smtpd module of
@@ -273,6 +289,25 @@
 / ESMTP node\.js simplesmtp/ simplesmtp
 # example: 220 vm ESMTP Net::Server::Mail (Perl) Service ready 250 Ok
 / Net::Server::Mail \(Perl\) Service ready/ Net::Server::Mail
+# SubEthaSMTP, the Java library under fakeSMTP and Wiser, names itself and
+# its version, "null" when its jar carries none.
+# example: 220 octoo.local ESMTP SubEthaSMTP null
+/ ESMTP SubEthaSMTP( |$)/ SubEthaSMTP
+# Mail catchers and probes for developers and testers.
+# example: 220 mailhog.example ESMTP MailHog
+/ ESMTP MailHog( |$)/ MailHog
+# example: 220 oast.fun interactsh ESMTP Service ready
+/^220 [^ ]+ interactsh ESMTP Service ready/ interactsh
+# example: 220 Papercut.Service v6.0.0.0 ESMTP ready
+/ Papercut\.Service v[0-9][^ ]* ESMTP ready/ Papercut
+# clamsmtpd greets with a fixed name of its own, whatever the server behind
+# it; the reply to HELP is that server's.
+# example: 220 smtp.passthru 250 Supported commands: AUTH DATA EHLO HELO HELP MAIL NOOP QUIT RCPT RSET VRFY
+/^220 smtp\.passthru( |$)/ clamsmtp
+# DavMail, a gateway from mail clients to Exchange, greets with its
+# version and the time.
+# example: 220 DavMail 5.2.0-2961 SMTP ready at Thu Jun 13 09:00:50 EDT 2019
+/^220 DavMail [0-9][^ ]* SMTP ready at / DavMail
 # example: 220 MacGyver SMTP Ready.
 /^220 MacGyver SMTP Ready\./ Net::SMTP::Server
 # example: 220 vm.example.test Salmon Mail router SMTPD, version 3.3.0 250 Supported commands: EHLO HELO MAIL RCPT DATA RSET NOOP QUIT VRFY
