@@ -57,7 +57,8 @@ def test_a_summary_of_one_says_one_thing_not_things():
     with NameServer({"example": ZONE}) as nsd:
         looked_up = run("mxlookup", ["--server", nsd.spec], b"one.example\n")
     assert re.fullmatch(r"mxlookup: 1 domain: 1 found \(0 by implicit MX\), 0 null MX, "
-                        r"0 nxdomain, 0 no address, 0 servfail, 0 timeout, 0 bad names; "
+                        r"0 nxdomain, 0 no address, 0 IPv6 only, 0 servfail, 0 timeout, "
+                        r"0 bad names; "
                         r"1 address; 0 domains cut \(0 exchangers, 0 addresses left out\); "
                         r"[0-9.]+ s", looked_up.errors[-1]), looked_up.errors
     probed = pipeline("printf '192.0.2.1\\n192.0.2.1\\n' | smtpprobe --shard 1/2 && "

@@ -80,13 +80,15 @@ Options:
                              earlier output of smtpprobe, so that
                              `smtpprobe --skip out < in >> out` finishes an
                              interrupted run (repeatable).
-  --shard K/N                Probe only the K-th of N disjoint parts of the input, each
-                             address in the part a hash of it picks (1 <= K <= N).
-  --every-line               Write a line for every input line (of `mxlookup --all`: every
-                             domain, exchanger and address), each address still probed
-                             once, its outcome written with each line's own fields, for
+  --shard K/N                Probe only the K-th of N disjoint parts of the
+                             input, each address in the part a hash of it
+                             picks (1 <= K <= N).
+  --every-line               Write a line for every input line (of
+                             `mxlookup --all`: every domain, exchanger and
+                             address), each address still probed once, for
                              `mtaguess | tally --domains` to count domains.
-  --progress                 Show progress on stderr even when it is not a terminal.
+  --progress                 Show progress on stderr even when it is not a
+                             terminal.
   -q, --quiet                No progress line and no summary.
   -h, --help                 Show this text.
   --version                  Show the version.
