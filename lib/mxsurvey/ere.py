@@ -205,6 +205,11 @@ def may_end_on_space(regex):
     return _read(regex).facts[1]
 
 
+def may_match_empty(regex):
+    """Whether an awk ERE (bytes) matches the empty string somewhere."""
+    return _read(regex).facts[0]
+
+
 def has_anchor(regex):
     """Whether an awk ERE (bytes) has a `^` or `$` anchor."""
     return _read(regex).anchored

@@ -163,9 +163,6 @@ STEPS = {
     "help": "HELP was sent",
     "quit": "QUIT was sent",
 }
-# The parts of a transcript whose text the patterns match: the greeting and
-# the replies to HELP and QUIT, as the survey of 1998 recorded them.
-SURVEY_PARTS = frozenset({None, "help", "quit"})
 
 # Today's record (--ehlo): the fields, from 0, and what each holds.
 TODAY = (
@@ -476,12 +473,14 @@ def toward_common_form(field):
 
 
 def transcript_text(field):
-    """The text of an escaped transcript as awk would see one record: the
-    joined_text of the greeting and of the replies to HELP and QUIT, the
-    parts the survey of 1998 recorded, whichever dialogue wrote it.  Raises
-    BadEscape as unescape does."""
-    return joined_text(b"".join(
-        data for step, data in unescape_parts(field) if step in SURVEY_PARTS))
+    """The text of an escaped transcript as awk would see one record:
+    everything the server said, in the order it came, each reply's
+    joined_text, joined by single spaces; the notes left out.  For today's
+    dialogue that is the greeting, the replies to EHLO (or HELO), STARTTLS
+    and EHLO inside TLS, where many products name themselves, then the
+    replies to HELP and QUIT; for 1998's, the greeting and the replies to
+    HELP and QUIT, one part.  Raises BadEscape as unescape does."""
+    return b" ".join(filter(None, (joined_text(data) for _, data in unescape_parts(field))))
 
 
 def failure_label(status):
