@@ -16,6 +16,7 @@ every awk.  mtaguess --awk writes each regex again from what it means
 (awkere), in a form that every awk reads so.
 """
 
+import functools
 import re
 
 import re2
@@ -215,10 +216,17 @@ def has_anchor(regex):
     return _read(regex).anchored
 
 
+@functools.lru_cache(maxsize=4096)
 def _read(regex):
+    """The facts of a regex, read once however many are asked for."""
     translator = _Translator(regex, TEXT, anchors=True)
     translator.alternation()
     return translator
+
+
+# The elements written so far, by syntax and byte set: a list of several
+# hundred patterns writes the same few bytes and classes again and again.
+_ELEMENTS = {}
 
 
 class _Translator:
@@ -335,7 +343,11 @@ class _Translator:
 
     def byte_element(self, members):
         self.facts = (False, 0x20 in members)
-        return self.syntax.element(members)
+        key = (self.syntax.element, frozenset(members))
+        written = _ELEMENTS.get(key)
+        if written is None:
+            written = _ELEMENTS[key] = self.syntax.element(members)
+        return written
 
     def escape(self):
         """The byte an escape stands for; the backslash is already read."""

@@ -77,10 +77,11 @@ def body(args, ctx):
     sources = [pattern_file(name) for name in args["--patterns"]] or [default_patterns()]
     try:
         pattern_list = patterns.read_files(sources)
+        # Also for --awk: a program only for a list that mtaguess can match.
+        matcher = patterns.Matcher(pattern_list)
         if args["--awk"]:
             ctx.stdout.write(patterns.awk_program(pattern_list, sources, args["--versions"]))
             return
-        matcher = patterns.Matcher(pattern_list)
     except patterns.PatternError as error:
         raise cli.Fatal(str(error)) from None
     labeller = Labeller(matcher, args["--explain"], args["--versions"],

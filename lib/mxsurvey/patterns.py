@@ -169,7 +169,6 @@ def pattern(regex, label, source, lineno):
         text_syntax = ere.translate(regex, ere.TEXT)
         field_syntax = ere.field_pattern(ere.translate(regex, ere.FIELD))
         re2.compile(text_syntax, ere.OPTIONS)
-        re2.compile(field_syntax, ere.OPTIONS)
     except ere.RegexError as error:
         raise ere.RegexError(f"invalid regex: {error}") from None
     except re2.error as error:
@@ -227,7 +226,11 @@ class Matcher:
         self.patterns = patterns
         self.nothing = len(patterns)  # `not sure` for a text, the common form for a field
         self.match_text = _match_all([p.text_syntax for p in patterns] + [b""])
-        self.match_field = _match_all([p.field_syntax for p in patterns] + [ere.COMMON_FIELD])
+        try:
+            self.match_field = _match_all([p.field_syntax for p in patterns] + [ere.COMMON_FIELD])
+        except PatternError:
+            raise _too_large(patterns) or PatternError(
+                "the patterns are too large to be matched together") from None
         # Whole smtpprobe lines (ere.line_pattern), which spares splitting
         # them: index k for a line with the k-th status of
         # record.FAILURE_LABELS, then, shifted by as many, the patterns' and
@@ -262,6 +265,20 @@ class Matcher:
         """The index of the first pattern that matches a text, or None."""
         first = min(self.match_text(text))
         return None if first == self.nothing else first
+
+
+def _too_large(patterns):
+    """A PatternError naming the first pattern whose field syntax RE2 refuses
+    alone, or None.  Each is compiled only when the set of them fails: a
+    list of hundreds is read without compiling each twice."""
+    for pattern in patterns:
+        try:
+            re2.compile(pattern.field_syntax, ere.OPTIONS)
+        except re2.error as error:
+            reason = error.args[0].decode("utf-8", "replace") if error.args else "rejected"
+            return PatternError(
+                f"{pattern.where}: regex too large for the matching engine: {reason}")
+    return None
 
 
 def _match_all(syntaxes):
