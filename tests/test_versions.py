@@ -5,6 +5,8 @@ named; and the hint on today's list comes when the list of 1998 names few."""
 
 import random
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -163,3 +165,26 @@ def test_a_long_run_is_told_once_when_enough_hosts_have_greeted():
     [said] = done.errors
     greeted = int(HINT.match(said).group(2))
     assert guess.HINT_AFTER <= greeted < 3 * guess.HINT_AFTER
+
+
+# A list of several hundred patterns -------------------------------------------
+
+def test_explain_names_the_pattern_in_a_list_of_several_hundred(tmp_path):
+    """bench.largelist's list begins with patterns-2026.awk, line for line,
+    so each of its examples is named by the same line of the large list."""
+    large = tmp_path / "large.awk"
+    made = subprocess.run([sys.executable, "-m", "bench.largelist"], cwd=survey_lines.CHECKOUT,
+                          capture_output=True, check=True)
+    large.write_bytes(made.stdout)
+    assert sum(1 for line in large.read_text().splitlines() if line.startswith("/")) > 500
+    examples = annotated_examples(survey_lines.PATTERNS_2026)
+    rng = random.Random(1)
+    lines = b"".join(b"10.0.0.1\tok\t%s\n" % as_common_field(text.encode(), rng)
+                     for text, *_ in examples)
+    done = run("mtaguess", ["--explain", "--versions", "-f", large], lines)
+    assert done.status == 0, done.errors
+    assert [line.split(b"\t")[2] for line in done.lines] == [
+        f"{large}:{line}".encode() for _, _, line, _ in examples]
+    assert [line.split(b"\t")[1] for line in done.lines] == [
+        (version if version not in (None, NONE) else "").encode()
+        for _, version, _, _ in examples]
