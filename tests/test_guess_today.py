@@ -6,9 +6,12 @@ mtaguess --awk on texts cut from the records by sed, label them alike."""
 import subprocess
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import certificates
 from awk_judge import AWK_ENV
+from mxsurvey import guess, patterns, record
 from programs import CHECKOUT, pipeline
 from scripted_smtp import esmtp
 
@@ -103,3 +106,31 @@ def test_a_version_tally_is_one_pipe_away(farm, tls, tmp_path):
     rows = [line.split(None, 1) for line in done.stdout.decode().splitlines()]
     assert rows[0] == ["3", "Exim\t4.96"]
     assert sorted(rows[1:]) == [["1", "Exim\t4.98"], ["1", "Postfix\t"]], rows
+
+
+# The record's form: step notes after a line break ------------------------------
+
+REGEXES = [rb"^220 [^ ]+ ESMTP( 250[- ].*)? 500 x( 221 .*)?$", rb"a b$", rb"^a", rb" $", rb"  ",
+           rb"b c", rb"0 a", rb"x 2", rb"^b b", rb"a\tb", rb"[ab]{3}"]
+LINE = st.text(alphabet="ab x2\t50-", max_size=8).map(str.encode)
+REPLY = st.lists(st.tuples(LINE, st.sampled_from([b"\r\n", b"\n", b""])), max_size=3).map(
+    lambda lines: b"".join(line + end for line, end in lines))
+
+
+@settings(max_examples=300, deadline=None)
+@given(REPLY, st.lists(st.tuples(st.sampled_from(sorted(record.STEPS)), REPLY), max_size=6),
+       st.sampled_from([b"", b"220 mx ESMTP\r\n"]))
+def test_todays_transcripts_are_labelled_as_their_text_is_matched(greeting, steps, start):
+    """The matching of a whole line, step notes and all, as it stands gives
+    the label that matching its text (record.transcript_text) gives."""
+    matcher = patterns.Matcher([patterns.pattern(regex, f"r{index}", "drawn", index)
+                                for index, regex in enumerate(REGEXES)])
+    field = record.escape(start + greeting) + b"".join(
+        record.note(step) + record.escape(data) for step, data in steps)
+    if not field:
+        return
+    line = b"192.0.2.1\tok\t" + field
+    labelled = guess.Labeller(matcher, explain=False).chunk([line])
+    expected = min(matcher.match_text(record.transcript_text(field)))
+    label = f"r{expected}" if expected < len(REGEXES) else patterns.NOT_SURE
+    assert labelled == label.encode() + b"\t" + line + b"\n"

@@ -111,16 +111,17 @@ def test_every_failure_status_has_the_survey_wording():
                 max_size=8), st.binary(max_size=60), st.sampled_from(["", *sorted(record.NOTES)]))
 def test_todays_transcript_reads_back_in_parts_and_its_text_is_every_reply(steps, greeting, end):
     """Step notes split a transcript into the replies of its commands; the
-    patterns see every reply, in order, each one's lines joined as awk
-    joins a record's, the replies joined by a space."""
+    patterns see every reply, in order, as lines of one record, a reply
+    that did not end its last line ended there."""
     field = record.escape(greeting) + b"".join(
         record.note(step) + record.escape(data) for step, data in steps)
     field += record.note(end) if end else b""
     assert record.unescape_parts(field) == [(None, greeting), *steps]
     assert record.unescape(field)[0] == greeting + b"".join(data for _, data in steps)
     replies = [greeting] + [data for _, data in steps]
-    texts = [record.joined_text(reply) for reply in replies]
-    assert record.transcript_text(field) == b" ".join(text for text in texts if text)
+    lines = [line for reply in replies if reply
+             for line in reply.replace(b"\r", b"").removesuffix(b"\n").split(b"\n")]
+    assert record.transcript_text(field) == b" ".join(lines)
 
 
 def test_items_escape_their_separator_and_nothing_else_new():

@@ -124,14 +124,24 @@ def text_element(members):
                            for low, high in runs) + b"]"
 
 
+# The step notes of today's dialogue, any number of them: a line break
+# followed by them is one space of the joined text, as a line break alone.
+_STEP_NOTES = b"(?:" + b"|".join(
+    b"".join(map(_literal, record.note(step))) for step in record.STEPS) + b")*"
+
+
+def _form(form):
+    written = b"".join(map(_literal, form))
+    return written + _STEP_NOTES if form == record.ESCAPED_LINE_END else written
+
+
 def field_element(members):
     """RE2 for one byte of a joined text that is in the set `members`, as it
     is written in a transcript field of the common form."""
     forms = {form for byte in members for form in record.common_forms(byte)}
     single = {form[0] for form in forms if len(form) == 1}
     longer = sorted(form for form in forms if len(form) > 1)
-    choices = ([text_element(single)] if single else []) + [
-        b"".join(map(_literal, form)) for form in longer]
+    choices = ([text_element(single)] if single else []) + [_form(form) for form in longer]
     if not choices:
         return NEVER
     return choices[0] if len(choices) == 1 else b"(?:" + b"|".join(choices) + b")"

@@ -319,11 +319,14 @@ class Labeller:
         _, status, field = line.split(record.TAB, record.TRANSCRIPT + 1)[:record.TRANSCRIPT + 1]
         if status != record.OK.encode():
             return self.failure_first[status]
-        indexes = self.match_field(_without_line_end(field))
+        # Notes at the end go first: a line break and a step note whose
+        # reply is empty are no space of the text.
+        nearest = record.toward_common_form(field) if field.endswith(b"]") else field
+        indexes = self.match_field(_without_line_end(nearest))
         if self.common_form not in indexes:
-            nearest = record.toward_common_form(field)
-            if nearest != field:
-                indexes = self.match_field(_without_line_end(nearest))
+            further = record.toward_common_form(field)
+            if further != nearest:
+                indexes = self.match_field(_without_line_end(further))
             if self.common_form not in indexes:
                 indexes = self.match_text(record.transcript_text(field))
         return self.shift + min(indexes)

@@ -442,7 +442,8 @@ ESCAPED_LINE_END = b"\\r\\n"
 
 def common_forms(byte):
     """The ways a byte of the joined text is written in a common field: a
-    space also as the line break between two lines; bytes that need
+    space also as the line break between two lines (which the step notes of
+    today's dialogue may follow: ere writes them so); bytes that need
     escaping other than a TAB never occur there."""
     if byte == 0x20:
         return [b" ", ESCAPED_LINE_END]
@@ -474,13 +475,15 @@ def toward_common_form(field):
 
 def transcript_text(field):
     """The text of an escaped transcript as awk would see one record:
-    everything the server said, in the order it came, each reply's
-    joined_text, joined by single spaces; the notes left out.  For today's
+    everything the server said, in the order it came, a reply that did not
+    end its last line ended there, and the notes left out.  For today's
     dialogue that is the greeting, the replies to EHLO (or HELO), STARTTLS
     and EHLO inside TLS, where many products name themselves, then the
     replies to HELP and QUIT; for 1998's, the greeting and the replies to
     HELP and QUIT, one part.  Raises BadEscape as unescape does."""
-    return b" ".join(filter(None, (joined_text(data) for _, data in unescape_parts(field))))
+    return joined_text(b"".join(
+        data if data.endswith(LF) or not data else data + LF
+        for _, data in unescape_parts(field)))
 
 
 def failure_label(status):
