@@ -19,10 +19,21 @@
 #
 # Format: /REGEX/ LABEL, optionally followed by " # comment".  REGEX is a
 # POSIX awk extended regular expression, matched case-sensitively anywhere in
-# the host's text: the greeting and the HELP reply with CRs removed and lines
-# joined by single spaces.  REGEX ends at a / as awk ends a regex, not at one
+# the host's text: everything the server said, in order, with CRs removed and
+# lines joined by single spaces.  In 1998's dialogue that is the greeting and
+# the replies to HELP and QUIT; in today's (smtpprobe --ehlo), the greeting,
+# the replies to EHLO, STARTTLS and EHLO inside TLS, then those to HELP and
+# QUIT.  So ^ is the start of the greeting and $ the end of the last reply;
+# a regex for the greeting and then the answer to HELP allows the replies to
+# EHLO between them.  REGEX ends at a / as awk ends a regex, not at one
 # escaped (\/) nor in a bracket expression ([/]); LABEL is printable text.
 # Blank lines and lines starting with # are ignored.
+#
+# A "# version: /CONTEXT/ /VERSION/" line above a pattern says where its
+# texts give the version (mtaguess --versions): the longest match of VERSION
+# where the leftmost-longest match of CONTEXT ends.  Each example of such a
+# pattern is followed by an "# example version:" line, the version it gives
+# (or none), which a self-test checks.
 #
 # Each "# example:" line above a pattern is such a text, and names the
 # software of that pattern: a self-test checks that each example is matched
@@ -92,14 +103,22 @@
 
 # Exchange 5.x had an SMTP service of its own, the Internet Mail Service.
 # example: 220 foo.bar Microsoft Exchange Internet Mail Service 5.0.1460.8 ready
+# example version: 5.0.1460.8
 # example: 220 foo.bar ESMTP Server (Microsoft Exchange Internet Mail Service 5.5.2653.13) ready
+# example version: 5.5.2653.13
+# version: /Microsoft Exchange Internet Mail Service / /[0-9]+(\.[0-9]+)+/
 /Microsoft Exchange Internet Mail Service [0-9]/ Microsoft Exchange
 # IIS's SMTP service (and Exchange 2003 on it) says its version; Exchange
 # 2007 and later say the same words without it.
 # example: 220 mail.example.com Microsoft ESMTP MAIL Service, Version: 10.0.17763.1697 ready at  Mon, 11 May 2026 10:15:02 +0200  214-This server supports the following commands: 214 HELO EHLO STARTTLS RCPT DATA RSET MAIL QUIT HELP AUTH TURN ETRN BDAT VRFY
+# example version: 10.0.17763.1697
 # example: 220 msx.r33net.local Microsoft ESMTP MAIL Service, Version: 6.0.3790.1830 ready at Wed, 24 Feb 2010 10:28:45 +0100
+# example version: 6.0.3790.1830
+# version: /Microsoft ESMTP MAIL Service, Version: / /[0-9]+(\.[0-9]+)+/
 /Microsoft ESMTP MAIL Service, Version: [0-9]/ Microsoft IIS SMTP
 # example: 220 foo.bar Microsoft SMTP MAIL ready at Wed, 29 Nov 2017 23:48:59 +0000 Version: 5.5.1877.197.19
+# example version: 5.5.1877.197.19
+# version: / Version: / /[0-9]+(\.[0-9]+)+/
 / Microsoft SMTP MAIL ready at .* Version: [0-9]/ Microsoft IIS SMTP
 # example: 220 mail.example.com Microsoft ESMTP MAIL Service ready at Mon, 11 May 2026 10:15:02 +0200 214-This server supports the following commands: 214 HELO EHLO STARTTLS RCPT DATA RSET MAIL QUIT HELP AUTH BDAT
 # example: 220 per-mail.***.org Microsoft ESMTP MAIL Service ready at Thu, 6 Sep 2018 15:14:16 +0800
@@ -109,8 +128,16 @@
 # so do Mail-in-a-Box, in words of its own, and mailcow, whose mail_name is
 # Postcow.
 # example: 220 vm ESMTP Postfix (Debian/GNU) 500 5.5.2 Error: command not recognized
+# example version: none
 # example: 220 vm ESMTP Postfix 500 5.5.2 Error: command not recognized
+# example version: none
 # example: 220 mail-tester.com ESMTP Postfix (Ubuntu)
+# example version: none
+# A banner that adds $mail_version, as Postfix's documentation of
+# smtpd_banner shows, gives the version.
+# example: 220 mx.example.org ESMTP Postfix 3.7.11
+# example version: 3.7.11
+# version: / ESMTP Postfix / /[0-9]+(\.[0-9]+)+/
 / ESMTP Postfix/ Postfix
 # example: 220-domain.com ESMTP Postcow
 / ESMTP Postcow( |$)/ Postfix
@@ -122,15 +149,23 @@
 # Exim's smtp_banner is "$smtp_active_hostname ESMTP Exim $version_number
 # $tod_full".
 # example: 220 mx.example.net ESMTP Exim 4.96 Mon, 11 May 2026 10:15:02 +0200 214-Commands supported: 214 AUTH HELO EHLO MAIL RCPT DATA BDAT NOOP QUIT RSET HELP
+# example version: 4.96
 # example: 220 myhost.test.ex ESMTP Exim x.yz Tue, 2 Mar 1999 09:44:33 +0000
+# example version: none
+# version: / ESMTP \(?(Exim|EXIM) / /[0-9]+(\.[0-9]+)+/
 / ESMTP \(?(Exim|EXIM)( |\)|$)/ Exim
 # Products with "Sendmail" in their names that are not sendmail come first.
 # example: 220 foo.bar ESMTP MetaInfo Sendmail 2.5 Build 2630 (Berkeley 8.8.6)/8.8.4; Mon, 30 Jul
+# example version: 2.5
+# version: / MetaInfo Sendmail / /[0-9]+(\.[0-9]+)+/
 / MetaInfo Sendmail [0-9]/ MetaInfo Sendmail
 # example: 220 192.168.1.1 (IntraStore TurboSendmail) ESMTP Service ready
 /\(IntraStore TurboSendmail\) ESMTP Service ready/ IntraStore TurboSendmail
 # example: 220 mail.example.net ESMTP Sendmail 8.17.1/8.17.1; Mon, 11 May 2026 10:15:02 +0200 (CEST) 502 5.3.0 Sendmail 8.17.1 -- HELP not implemented
+# example version: 8.17.1
 # example: 220 mail.example.net ESMTP Sendmail 8.13.4/8.13.4/Debian-3sarge3; Mon, 11 May 2026 10:15:02 +0200 214-2.0.0 This is sendmail version 8.13.4 214-2.0.0 Topics: 214-2.0.0  HELO EHLO MAIL RCPT DATA 214-2.0.0  RSET NOOP QUIT HELP VRFY 214-2.0.0  EXPN VERB ETRN DSN AUTH 214-2.0.0  STARTTLS 214-2.0.0 For more info use "HELP <topic>". 214-2.0.0 To report bugs in the implementation send email to 214-2.0.0  sendmail-bugs@sendmail.org. 214-2.0.0 For local information send email to Postmaster at your site. 214 2.0.0 End of HELP info
+# example version: 8.13.4
+# version: / ESMTP (Debian )?Sendmail / /[0-9]+(\.[0-9]+)+/
 / ESMTP (Debian )?Sendmail[ ;]/ sendmail
 # example: 220 Sendmail ESMTP ready
 # example: 220 foo.bar Sendmail SMI-8.6/SMI-SVR4 ready at Sun, 29 Jul 2001 22:58:46 -0400
@@ -138,45 +173,75 @@
 # example: 220 mx.example.org ESMTP OpenSMTPD 214-2.0.0 This is OpenSMTPD 214-2.0.0 To report bugs in the implementation, please contact bugs@openbsd.org 214-2.0.0 with full details 214 2.0.0 End of HELP info
 / ESMTP OpenSMTPD|This is OpenSMTPD/ OpenSMTPD
 # example: 220 mx.example.net ESMTP Haraka/3.0.2 ready 250 Not implemented
+# example version: 3.0.2
 # example: 220 mail.example.org ESMTP Haraka 2.8.8 ready 250 Not implemented
+# example version: 2.8.8
+# version: / ESMTP Haraka[\/ ]/ /[0-9]+(\.[0-9]+)+/
 / ESMTP Haraka/ Haraka
 # ZoneMTA, WildDuck's outbound server, ends its greeting with its version
 # unless told not to.
 # example: 220 mx05 ESMTP Welcome to feeder! [zone-mta/3.1.0]
 / \[zone-mta\/[0-9]+\.[0-9]/ ZoneMTA
 # example: 220 mail.example.net ESMTP MDaemon 23.5.2; Mon, 11 May 2026 10:15:02 +0200 502 5.5.1 Command not implemented
+# example version: 23.5.2
 # example: 220 foo.bar ESMTP MDaemon 3.5.7 ready
+# example version: 3.5.7
+# version: / ESMTP MDaemon / /[0-9]+(\.[0-9]+)+/
 / ESMTP MDaemon [0-9]/ MDaemon
 # example: 220 foo.bar ESMTP service ready [1] MDaemon v2.84 R
+# example version: 2.84
 # example: 220 foo.bar ESMTP service ready [1] MDaemon v2.8.7.0 R
+# example version: 2.8.7.0
+# version: /MDaemon v/ /[0-9]+(\.[0-9]+)+/
 / ESMTP service ready \[[0-9]+\] (using |\()?MDaemon v[0-9]/ MDaemon
 # IceWarp was called Merak.
 # example: 220 mail.example.net ESMTP IceWarp 13.0.3.10 x64; Mon, 11 May 2026 10:15:02 +0200 502 5.5.1 Command not implemented
+# example version: 13.0.3.10
 # example: 220 foo.bar SMTP Merak 8.0.3; Thu, 30 Nov 2017 20:01:41 +1000
+# example version: 8.0.3
+# version: / E?SMTP (IceWarp|Merak|MERAK) / /[0-9]+(\.[0-9]+)+/
 / E?SMTP (IceWarp|Merak|MERAK) [0-9]/ IceWarp
 # example: 220 mail.example.net ESMTP MailEnable Service, Version: 10.45-- ready at 05/11/26 10:15:02 502 5.5.1 Command not implemented
+# example version: 10.45
 # example: 220 ESMTP MailEnable Service, Version: 9.53
+# example version: 9.53
+# version: / ESMTP MailEnable Service, Version: / /[0-9]+(\.[0-9]+)+/
 / ESMTP MailEnable Service, Version: / MailEnable
 # Kerio Connect was called Kerio MailServer.
 # example: 220 mail.example.net Kerio MailServer 6.7.3 ESMTP ready 502 5.5.1 Command not implemented
+# example version: 6.7.3
 # example: 220 foo.bar Kerio Connect 8.0.2 ESMTP ready
+# example version: 8.0.2
+# version: / Kerio (Connect|MailServer) / /[0-9]+(\.[0-9]+)+/
 / Kerio (Connect|MailServer) [0-9]/ Kerio Connect
 # example: 220 mail.example.net ESMTP CommuniGate Pro 6.3.20 is glad to see you! 502 5.5.1 Command not implemented
+# example version: 6.3.20
 # example: 220 foo.bar ESMTP CommuniGate Pro 5.3.1
+# example version: 5.3.1
+# version: / ESMTP CommuniGate Pro / /[0-9]+(\.[0-9]+)+/
 / ESMTP CommuniGate Pro [0-9]/ CommuniGate Pro
 # Lotus Domino became IBM Domino with release 9.
 # example: 220   ESMTP Service (Lotus Domino Release 7.0) ready at Thu, 30 Nov 2017 17:00:41 +0800
+# example version: 7.0
 # example: 220  ESMTP Service (IBM Domino Release 9.0.1FP8) ready at Thu, 30 Nov 2017 13:51:59 -0800
+# example version: 9.0.1FP8
+# version: / Domino (Release|Build) V?/ /[0-9]+(\.[0-9]+)+(FP[0-9]+)?/
 / ESMTP Service \((Lotus|IBM|HCL) Domino (Release|Build) V?[0-9]/ Lotus Domino
 # example: 220 foo.bar Lotus SMTP MTA Service Ready
 # example: 220 Lotus Notes ESMTP Server X1.0 on FooBar R45 Server/Foo Bar/US ready at Fri, 15 Feb 2002 09:46:19 -0800.
 / Lotus SMTP MTA Service Ready|Lotus Notes ESMTP Server X[0-9]/ Lotus Domino
 # example: 220 foo.bar GroupWise Internet Agent 5.5.1 Ready (C)1993, 1998 Novell, Inc.
+# example version: 5.5.1
 # example: 220 foo.bar GroupWise SMTP/MIME Daemon 4.1 v3 Ready (C)1993, 1996 Novell, Inc.
+# example version: 4.1
+# version: / GroupWise (Internet Agent|SMTP\/MIME Daemon) / /[0-9]+(\.[0-9]+)+/
 / GroupWise (Internet Agent|SMTP\/MIME Daemon) [0-9]/ GroupWise
 # Netscape's server became iPlanet's, Sun's and Oracle's.
 # example: 220 foo.bar ESMTP service (Netscape Messaging Server 4.15 Patch 7 (built Sep 12 2001))
+# example version: 4.15
 # example: 220 foo.bar ESMTP server (Netscape Messaging Server - Version 3.6) ready Thu, 30 Nov 2017 04:19:10 -0500
+# example version: 3.6
+# version: /\(Netscape Messaging Server (- Version )?/ /[0-9]+(\.[0-9]+)+/
 /\(Netscape Messaging Server / Oracle Communications Messaging Server
 # example: 220 oi-mta-02.oi.com.br -- Server ESMTP (Oracle Communications Messaging Server 7.0.5.36.0 64bit (built May 29 2015))
 # example: 220 smtpin127.mac.com -- Server ESMTP (Oracle Communications Messaging Server 7u4-23.01(7.0.4.23.0) 64bit (built Aug 10 2011))
@@ -184,18 +249,32 @@
 # example: 220 foo.bar -- Server ESMTP (Sun Internet Mail Server sims.4.0.2000.10.12.16.25.p8)
 /\(Sun Internet Mail Server sims\.[0-9]/ Sun Internet Mail Server
 # example: 220 X1 NT-ESMTP Server foo.bar (IMail 6.06 899085-1)
+# example version: 6.06
 # example: 220 X1 NT-ESMTP Server foo.bar (IMail 6.06 EVAL 11347-1)
+# example version: 6.06
+# version: /\(IMail / /[0-9]+(\.[0-9]+)+/
 / NT-ESMTP Server [^ ]+ \(IMail [0-9]|\(IMail [0-9][^)]*\) NT-ESMTP Server/ IMail
 # example: 220 ArGoSoft Mail Server, Version 1.4 (1.4.0.7)
+# example version: 1.4
 # example: 220 ArGoSoft Mail Server Freeware, Version 1.8 (1.8.8.8)
+# example version: 1.8
+# version: /ArGoSoft Mail Server.*, Version / /[0-9]+(\.[0-9]+)+/
 /ArGoSoft Mail Server.*, Version [0-9]/ ArGoSoft
 # example: 220 foo.bar AppleShare IP Mail Server 6.2 SMTP Server Ready
+# example version: 6.2
 # example: 220 foo.bar AppleShare IP Mail Server 6.2.1 SMTP Server Ready
+# example version: 6.2.1
+# version: / AppleShare IP Mail Server / /[0-9]+(\.[0-9]+)+/
 / AppleShare IP Mail Server [0-9][.0-9]* SMTP Server Ready/ AppleShare IP Mail Server
 # example: 220 foo.bar running Eudora Internet Mail Server 2.2
+# example version: 2.2
 # example: 220 foo.bar running Eudora Internet Mail Server 3.0.2
+# example version: 3.0.2
+# version: / running Eudora Internet Mail Server / /[0-9]+(\.[0-9]+)+/
 / running Eudora Internet Mail Server [0-9]/ Eudora Internet Mail Server
 # example: 220 foo.bar IMS SMTP Receiver Version 0.83 Ready
+# example version: 0.83
+# version: / IMS SMTP Receiver Version / /[0-9]+(\.[0-9]+)+/
 / IMS SMTP Receiver Version [0-9]/ EMWAC IMS
 # example: 220 foo.bar FTGate server ready -attitude [C.o.r.E]
 / FTGate server ready/ FTGate
@@ -203,6 +282,8 @@
 # example: 220 foo.bar running IBM VM SMTP Level 3A0 on Mon, 10 Sep 2001 07:21:54 EDT
 / running IBM VM SMTP / IBM VM SMTP
 # example: 220 foo.bar SMTP Server (JAMES SMTP Server 2.3.2) ready Tue, 19 May 2015 00:36:13 +0200 (CEST)
+# example version: 2.3.2
+# version: /\(JAMES E?SMTP Server / /[0-9]+(\.[0-9]+)+/
 / E?SMTP Server \(JAMES E?SMTP Server [0-9]/ Apache James
 # James built without a version number says nothing where the number was.
 # example: 220 www.example.org JAMES SMTP Server Server (JAMES SMTP Server ) ready
@@ -211,15 +292,26 @@
 # example: 220 Apache JAMES awesome SMTP Server
 /^220 Apache JAMES awesome SMTP Server/ Apache James
 # example: 220 foo.bar (Mail-Max Version 3.073, Thu, 30 Nov 2017 17:24:59 +0800 ) ESMTP Mail Server Ready.
+# example version: 3.073
 # example: 220 foo.bar (Mail-Max Version 4.2.4.7, Wed, 31 Jan 2001 03:44:35 +0100 WST) ESMTP Mail Server Ready.
+# example version: 4.2.4.7
+# version: /\(Mail-Max Version / /[0-9]+(\.[0-9]+)+/
 /\(Mail-Max Version [0-9]/ Mail-Max
 # example: 220 foo.bar MailSite SMTP Receiver Ready
+# example version: none
 # example: 220  MailSite ESMTP Receiver Version 10.2.0.0 Ready
+# example version: 10.2.0.0
+# version: / MailSite E?SMTP Receiver Version / /[0-9]+(\.[0-9]+)+/
 / MailSite E?SMTP Receiver (Version [0-9][.0-9]* )?Ready/ MailSite
 # example: 220 MERCUR SMTP-Server (v3.30.09 SA-0000005) for Windows NT ready at Thu, 30 Nov 2017  10:01:06 +0100
+# example version: 3.30.09
+# version: /MERCUR SMTP-Server \(v/ /[0-9]+(\.[0-9]+)+/
 /MERCUR SMTP-Server \(v[0-9]/ MERCUR
 # example: 220 foo.bar Mercury 1.43 ESMTP server ready.
+# example version: 1.43
 # example: 220 foo.bar Mercury/32 v3.30 ESMTP server ready.
+# example version: 3.30
+# version: / Mercury(\/32 v| )/ /[0-9]+(\.[0-9]+)+/
 / Mercury(\/32 v| )[0-9][.0-9a-z]* (SMTP\/)?E?SMTP server ready/ Mercury
 # example: 220 foo.bar WindowsNT SMTP Server v3.03.0018/7.aavn/SP ESMTP ready at Thu, 30 Nov 2017 10:15:31 +0100
 / NTMail \(v[0-9]| WindowsNT SMTP Server v[0-9][^ ]*\/SP ESMTP ready at/ NTMail
@@ -227,22 +319,38 @@
 # example: 220 foo.bar V5.7-ECO4, OpenVMS V8.4 IA64 ready at Wed, 20 May 2015 01:22:32 +0100 (BST)
 / V[0-9][^ ]*, OpenVMS V[0-9][^ ]* (Alpha|VAX|IA64|x86_64) ready at / OpenVMS TCP/IP Services
 # example: 220 foo.bar ESMTP PMailServer 1.78; Fri,  6 Apr 2018 04:34:11
+# example version: 1.78
 # example: 220 foo.bar ESMTP PMailServer [Free Edition] 1.91; Fri, 22 May 2015 02:04:56
+# example version: 1.91
+# version: / E?SMTP PMailServer (\[[^]]*\] )?/ /[0-9]+(\.[0-9]+)+/
 / E?SMTP PMailServer / PMail Server
 # example: 220 foo.bar ESMTP server (Post.Office v3.1 release PO205e ID# 0-42000U100L2S100) ready Tue, 6 Feb 2001 19:38:32 +0100
+# example version: 3.1
 # example: 220 foo.bar ESMTP server (post.office v3.8.4 release 116 ID# 1001-65749U100L10S0V38) ready Thu, 30 Nov 2017 18:46:24 +0900
+# example version: 3.8.4
+# version: / ESMTP server \([Pp]ost\.[Oo]ffice v/ /[0-9]+(\.[0-9]+)+/
 / ESMTP server \([Pp]ost\.[Oo]ffice v[0-9]/ Post.Office
 # example: 220 foo.bar SAP 8.04(53) ESMTP service ready
 / SAP [0-9][^ ]* E?SMTP service ready/ SAP
 # example: 220 foo.bar ESMTP ecelerity 4.2.37.61980 r(:) Thu, 30 Nov 2017 09:58:54 +0000
+# example version: 4.2.37.61980
 # example: 220 foo.bar ESMTP ecelerity 3.3.1.44388 r(44388) Thu, 30 Nov 2017 03:10:11 -0700
+# example version: 3.3.1.44388
+# version: / ESMTP ecelerity / /[0-9]+(\.[0-9]+)+/
 / ESMTP ecelerity [0-9]/ Momentum
 # example: 220 foo.bar Smtp Server SLMail v2.7 Ready ESMTP spoken here
+# example version: 2.7
 # example: 220 foo.bar SMTP Server SLmail 3.2.3113 Ready ESMTP spoken here
+# example version: 3.2.3113
+# version: / Server SL[Mm]ail v?/ /[0-9]+(\.[0-9]+)+/
 / (SMTP|Smtp) Server SL[Mm]ail v?[0-9][.0-9]* Ready ESMTP spoken here/ SLmail
 # example: 220 foo.bar (PowerMTA(TM) v3.2r24) ESMTP service ready
+# example version: 3.2r24
+# version: /\(PowerMTA\(TM\) v/ /[0-9]+(\.[0-9]+)+(r[0-9]+)?/
 /\(PowerMTA\(TM\) v[0-9]/ PowerMTA
 # example: 220 foo.bar VOPmail ESMTP Receiver Version 4.0.179.0 Ready
+# example version: 4.0.179.0
+# version: / VOPmail ESMTP Receiver Version / /[0-9]+(\.[0-9]+)+/
 / VOPmail ESMTP Receiver Version [0-9]/ VOPMail
 # example: 220 foo.bar VPOP3 SMTP Server Ready
 # example: 220 foo.bar VPOP3 ESMTP Server Ready
@@ -250,16 +358,24 @@
 # example: 220 foo.bar ESMTP Lyris ListManager service ready
 / ESMTP Lyris ListManager service ready/ Lyris ListManager
 # example: 220 foo.bar ESMTP - WinRoute Pro 4.2.4
+# example version: 4.2.4
 # example: 220 ESMTP - WinRoute Pro 4.2.1 Thu, 16 Nov 2017 11:48:15 +0300
+# example version: 4.2.1
+# version: /ESMTP - WinRoute Pro / /[0-9]+(\.[0-9]+)+/
 /ESMTP - WinRoute Pro [0-9]/ WinRoute
 # example: 220 foo.bar ZMailer Server 2.99.57 #1 ESMTP ready at Thu, 16 Nov 2017 12:00:12 +0300
+# example version: 2.99.57
 # example: 220 foo.bar ZMailer Server 2.99.55 #16 ESMTP+IDENT ready at Thu, 16 Nov 2017 06:51:42 -0300
+# example version: 2.99.55
+# version: / ZMailer Server / /[0-9]+(\.[0-9]+)+/
 / ZMailer Server [0-9][.0-9]* #[0-9]+ ESMTP/ Zmailer
 # Twisted's greeting, with ESMTP after it where its server speaks ESMTP.
 # example: 220 foo.bar NO UCE NO UBE NO RELAY PROBES ESMTP
 # example: 220 vm.example.test NO UCE NO UBE NO RELAY PROBES 500 Command not implemented
 /^220 [^ ]+ NO UCE NO UBE NO RELAY PROBES( ESMTP)?( |$)/ Twisted
 # example: 220 ESMTP on WinWebMail [3.9.0.7] ready.  http://www.winwebmail.com
+# example version: 3.9.0.7
+# version: /ESMTP on WinWebMail \[/ /[0-9]+(\.[0-9]+)+/
 /ESMTP on WinWebMail \[[0-9]/ WinWebMail
 # example: 220 foo.bar Service ready by David.fx (0486) ESMTP Server (Tobit.Software, Germany)
 / Service ready by David\.fx \([0-9]+\) ESMTP Server \(Tobit\.Software, Germany\)/ Tobit David
@@ -277,12 +393,18 @@
 # example: 220 mail.smartus.cz ESMTP mox v0.0.11
 / ESMTP mox v[0-9]+\.[0-9]/ mox
 # example: 220 vm ESMTP qpsmtpd 0.94 ready; send us your mail, but not your spam. 214-This is qpsmtpd 0.94 214-See http://smtpd.develooper.com/ 214 To report bugs or send comments, mail to <ask@develooper.com>.
+# example version: 0.94
+# version: / ESMTP qpsmtpd |This is qpsmtpd / /[0-9]+(\.[0-9]+)+/
 / ESMTP qpsmtpd [0-9]|This is qpsmtpd [0-9]/ qpsmtpd
 # aiosmtpd greets with "Python SMTP" and its version; the smtpd module of
 # Python's standard library before it, as a proxy.
 # example: 220 localhost Python SMTP 1.4.6 250 Supported commands: AUTH DATA EHLO HELO HELP MAIL NOOP QUIT RCPT RSET VRFY
+# example version: 1.4.6
+# version: / Python SMTP / /[0-9]+(\.[0-9]+)+/
 /^220 [^ ]+ Python SMTP [0-9]+\.[0-9]/ aiosmtpd
 # example: 220 localhost Python SMTP proxy version 0.3 250 Supported commands: EHLO HELO MAIL RCPT DATA RSET NOOP QUIT VRFY
+# example version: 0.3
+# version: / Python SMTP proxy version / /[0-9]+(\.[0-9]+)+/
 /^220 [^ ]+ Python SMTP proxy version [0-9]/ Python smtpd
 # Mail servers in libraries, greeting with their names.
 # example: 220 vm ESMTP node.js simplesmtp 502 5.5.2 Error: command not recognized
@@ -311,6 +433,8 @@
 # example: 220 MacGyver SMTP Ready.
 /^220 MacGyver SMTP Ready\./ Net::SMTP::Server
 # example: 220 vm.example.test Salmon Mail router SMTPD, version 3.3.0 250 Supported commands: EHLO HELO MAIL RCPT DATA RSET NOOP QUIT VRFY
+# example version: 3.3.0
+# version: / Salmon Mail router SMTPD, version / /[0-9]+(\.[0-9]+)+/
 / Salmon Mail router SMTPD, version [0-9]/ Salmon
 # Dovecot's submission service, in front of a relay.
 # example: 220 vm.example.test Dovecot (Debian) ready. 500 5.5.1 Unknown command
@@ -322,17 +446,24 @@
 # example: 220 foo.bar ESMTP Symantec Messaging Gateway
 / ESMTP Symantec (Mail Security|Messaging Gateway)| SMTP NAVIEG [0-9]/ Symantec
 # example: 220 foo.bar ESMTP SonicWALL (9.0.5.2077)
+# example version: 9.0.5.2077
 # example: 220 foo.bar ESMTP SonicWall (9.1.1.3113)
+# example version: 9.1.1.3113
+# version: / ESMTP SonicW(ALL|all) \(/ /[0-9]+(\.[0-9]+)+/
 / ESMTP SonicW(ALL|all) \([0-9]/ SonicWall Email Security
 # example: 220 foo.bar McAfee WebShield ASaP v1.0.1: Sun, 29 Jul 2001 22:46:18 -0700
 # example: 220 foo.bar McAfee VirusScreen ASaP v1.1: Sun, 20 Jul 2003 09:20:52 -0700
 / WebShield SMTP V[0-9].* Network Associates| McAfee (WebShield|VirusScreen) ASaP v[0-9]/ McAfee
 # example: 220 foo.bar MAILsweeper ESMTP Receiver Version 4.2.1.0 Ready
+# example version: 4.2.1.0
+# version: / MAILsweeper ESMTP Receiver Version / /[0-9]+(\.[0-9]+)+/
 / MAILsweeper ESMTP Receiver Version [0-9]/ MAILsweeper
 # example: 220 CSM Internet Mail Scanner SMTP-Gateway read.
 # example: 220 CSM Internet Mail Scanner SMTP-Gateway ready.
 /CSM Internet Mail Scanner SMTP-Gateway/ CSM Internet Mail Scanner
 # example: 220 Cellopoint E-mail Firewall v3.9.12 Build 0324 ready
+# example version: 3.9.12
+# version: /Cellopoint E-mail Firewall v/ /[0-9]+(\.[0-9]+)+/
 /Cellopoint E-mail Firewall v[0-9]/ Cellopoint
 # example: 220 CheckPoint FireWall-1 secure SMTP server
 # example: 220 CheckPoint FireWall-1 secure ESMTP server
@@ -344,6 +475,8 @@
 # example: 220 foo.bar SMTP/smap Ready.
 / SMTP\/smap Ready\./ smap
 # example: 220 192.168.1.1 SMTP AnalogX Proxy 4.15 (Release) ready
+# example version: 4.15
+# version: / SMTP AnalogX Proxy / /[0-9]+(\.[0-9]+)+/
 / SMTP AnalogX Proxy [0-9]/ AnalogX Proxy
 # The Barracuda Spam Firewall follows ESMTP with a tag of 32 hexadecimal
 # digits in parentheses.
@@ -354,6 +487,8 @@
 # example: 220 [127.0.0.1] ESMTP amavis service ready 214-2.0.0 See amavis home page at: 214 2.0.0 http://www.ijs.si/software/amavisd/
 / ESMTP amavis(d-new)? service ready|214-2\.0\.0 See amavis home page at:/ amavis
 # example: 220 CCProxy 7.3 SMTP Service Ready(Unregistered)
+# example version: 7.3
+# version: /CCProxy / /[0-9]+(\.[0-9]+)+/
 /CCProxy [0-9][.0-9]* SMTP Service Ready/ CCProxy
 
 # Products, by their answers to HELP alone ------------------------------------
@@ -369,15 +504,22 @@
 # Postfix is also simplesmtp's, Node's server that copied its words, behind
 # the same bare greeting: that answer names neither.  The reply to QUIT may
 # follow.
+# In today's dialogue the replies to EHLO, STARTTLS and EHLO inside TLS
+# come between the greeting and the answer to HELP.
 # example: 220 vm ESMTP 500 5.5.2 Error: command not recognized
-/^220 [^ ]+ ESMTP 500 5\.5\.2 Error: command not recognized( 221 .*)?$/ Postfix
+# example: 220 vm ESMTP 250-vm 250-PIPELINING 250-SIZE 10240000 250-STARTTLS 250 8BITMIME 220 2.0.0 Ready to start TLS 250-vm 250-PIPELINING 250 8BITMIME 500 5.5.2 Error: command not recognized 221 2.0.0 Bye
+/^220 [^ ]+ ESMTP( 250[- ].*)? 500 5\.5\.2 Error: command not recognized( 221 .*)?$/ Postfix
 # example: 220 mx.example.net ESMTP 214-Commands supported: 214 AUTH HELO EHLO MAIL RCPT DATA BDAT NOOP QUIT RSET HELP
 /214-Commands supported: 214 .*HELO EHLO MAIL RCPT DATA (BDAT )?NOOP QUIT RSET HELP/ Exim
 # sendmail's help file begins with its version; without the help file it
 # answers with the version too.
 # example: 220 mail.example.net ESMTP ready; Mon, 11 May 2026 10:15:02 +0200 214-2.0.0 This is sendmail version 8.13.4 214-2.0.0 Topics: 214-2.0.0  HELO EHLO MAIL RCPT DATA 214-2.0.0  RSET NOOP QUIT HELP VRFY 214-2.0.0  EXPN VERB ETRN DSN AUTH 214-2.0.0  STARTTLS 214-2.0.0 For more info use "HELP <topic>". 214-2.0.0 To report bugs in the implementation send email to 214-2.0.0  sendmail-bugs@sendmail.org. 214-2.0.0 For local information send email to Postmaster at your site. 214 2.0.0 End of HELP info
+# example version: 8.13.4
+# version: /This is [Ss]endmail version / /[0-9]+(\.[0-9]+)+/
 /This is [Ss]endmail version [0-9]/ sendmail
 # example: 220 mail.example.net ESMTP 502 5.3.0 Sendmail 8.17.1 -- HELP not implemented
+# example version: 8.17.1
+# version: / Sendmail / /[0-9]+(\.[0-9]+)+/
 /Sendmail [0-9][^ ]* -- HELP not implemented/ sendmail
 # Exchange 2007 and later, with a banner of the administrator's own; IIS
 # lists TURN and ETRN too.
@@ -385,12 +527,14 @@
 /214 HELO EHLO (STARTTLS )?RCPT DATA RSET MAIL QUIT HELP (AUTH )?BDAT/ Microsoft Exchange
 # Courier's esmtpd greets with the host name alone.
 # example: 220 vm ESMTP 502 ESMTP command error
-/^220 [^ ]+ ESMTP 502 ESMTP command error( 221 .*)?$/ Courier
+# example: 220 vm ESMTP 250-vm Ok. 250-PIPELINING 250 8BITMIME 502 ESMTP command error 221 Bye.
+/^220 [^ ]+ ESMTP( 250[- ].*)? 502 ESMTP command error( 221 .*)?$/ Courier
 # nginx's mail proxy greets with its server_name and "ESMTP ready", as do
 # other servers, and answers HELP, which it does not pass on, in words of its
 # own.
 # example: 220 mail.example.test ESMTP ready 500 5.5.1 Invalid command
-/^220 [^ ]+ ESMTP ready 500 5\.5\.1 Invalid command( 221 .*)?$/ nginx
+# example: 220 mail.example.test ESMTP ready 250-mail.example.test 250-PIPELINING 250 STARTTLS 500 5.5.1 Invalid command 221 2.0.0 Bye
+/^220 [^ ]+ ESMTP ready( 250[- ].*)? 500 5\.5\.1 Invalid command( 221 .*)?$/ nginx
 # Nodemailer's smtp-server, under many Node mail servers, points to the RFC.
 # example: 220 vm ESMTP 214 See https://tools.ietf.org/html/rfc5321 for details
 /214 See https:\/\/tools\.ietf\.org\/html\/rfc5321 for details/ Nodemailer smtp-server
@@ -400,3 +544,19 @@
 # hMailServer greets with a welcome message of the administrator's choosing.
 # example: 220 mail.example.net ESMTP 211 DATA HELO EHLO MAIL NOOP QUIT RCPT RSET SAML TURN VRFY
 /211 DATA HELO EHLO MAIL NOOP QUIT RCPT RSET SAML TURN VRFY/ hMailServer
+
+# Products, by their answers to EHLO alone ------------------------------------
+
+# Many products greet with a banner of the administrator's choosing, and
+# name themselves in the first line of their reply to EHLO, or by the
+# extensions they alone offer.
+# Stalwart's reply to EHLO, in its source and in session logs.
+# example: 220 mail.example.org ESMTP 250-mail.example.org you had me at EHLO 250-STARTTLS 250-SMTPUTF8 250-SIZE 104857600 250-PIPELINING 250-ENHANCEDSTATUSCODES 250 8BITMIME
+/ 250[- ][^ ]+ you had me at EHLO( |$)/ Stalwart
+# Google's reply to EHLO names the host and the client's address.
+# example: 220 mail.example.org ESMTP 250-mx.google.com at your service, [192.0.2.25] 250-SIZE 157286400 250-8BITMIME 250-STARTTLS 250-ENHANCEDSTATUSCODES 250-PIPELINING 250-CHUNKING 250 SMTPUTF8
+/ 250[- ][^ ]+\.google\.com at your service, \[/ Google
+# Exchange 2013 and later offer XRDST; 2007 and 2010 XEXCH50.
+# example: 220 mail.example.com ESMTP 250-mail.example.com Hello [192.0.2.25] 250-SIZE 37748736 250-PIPELINING 250-DSN 250-ENHANCEDSTATUSCODES 250-STARTTLS 250-X-ANONYMOUSTLS 250-AUTH NTLM 250-X-EXPS GSSAPI NTLM 250-8BITMIME 250-BINARYMIME 250-CHUNKING 250 XRDST
+# example: 220 mail.example.com ESMTP 250-mail.example.com Hello [192.0.2.25] 250-SIZE 10485760 250-PIPELINING 250-DSN 250-ENHANCEDSTATUSCODES 250-STARTTLS 250-X-ANONYMOUSTLS 250-AUTH NTLM 250-X-EXPS GSSAPI NTLM 250-8BITMIME 250-BINARYMIME 250-CHUNKING 250-XEXCH50 250 XRDST
+/ 250[- ](XRDST|XEXCH50)( |$)/ Microsoft Exchange

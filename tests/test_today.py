@@ -333,9 +333,10 @@ def test_hostile_names_in_a_certificate_stay_inside_their_fields(farm, pki):
 
 # The record --------------------------------------------------------------------
 
-def test_mtaguess_sees_the_1998_text_in_todays_transcript(farm, pki):
-    """The patterns match the greeting and the replies to HELP and QUIT,
-    whichever dialogue wrote them: today's line gets the label 1998's gets."""
+def test_mtaguess_names_a_host_alike_in_either_dialogue(farm, pki):
+    """The patterns match everything the server said, the greeting first,
+    whichever dialogue wrote it: a host that names itself in its greeting
+    gets the same label in today's line as in 1998's."""
     leaf = certificates.issue(certificates.name(MXHOST), pki[1], sans=[MXHOST])
     server = serve_tls(farm, pki, "guess", leaf)
     common = f"smtpprobe --port {farm.port} {' '.join(REACH)}"

@@ -16,6 +16,7 @@ every awk.  mtaguess --awk writes each regex again from what it means
 (awkere), in a form that every awk reads so.
 """
 
+import functools
 import re
 
 import re2
@@ -123,14 +124,24 @@ def text_element(members):
                            for low, high in runs) + b"]"
 
 
+# The step notes of today's dialogue, any number of them: a line break
+# followed by them is one space of the joined text, as a line break alone.
+_STEP_NOTES = b"(?:" + b"|".join(
+    b"".join(map(_literal, record.note(step))) for step in record.STEPS) + b")*"
+
+
+def _form(form):
+    written = b"".join(map(_literal, form))
+    return written + _STEP_NOTES if form == record.ESCAPED_LINE_END else written
+
+
 def field_element(members):
     """RE2 for one byte of a joined text that is in the set `members`, as it
     is written in a transcript field of the common form."""
     forms = {form for byte in members for form in record.common_forms(byte)}
     single = {form[0] for form in forms if len(form) == 1}
     longer = sorted(form for form in forms if len(form) > 1)
-    choices = ([text_element(single)] if single else []) + [
-        b"".join(map(_literal, form)) for form in longer]
+    choices = ([text_element(single)] if single else []) + [_form(form) for form in longer]
     if not choices:
         return NEVER
     return choices[0] if len(choices) == 1 else b"(?:" + b"|".join(choices) + b")"
@@ -205,15 +216,27 @@ def may_end_on_space(regex):
     return _read(regex).facts[1]
 
 
+def may_match_empty(regex):
+    """Whether an awk ERE (bytes) matches the empty string somewhere."""
+    return _read(regex).facts[0]
+
+
 def has_anchor(regex):
     """Whether an awk ERE (bytes) has a `^` or `$` anchor."""
     return _read(regex).anchored
 
 
+@functools.lru_cache(maxsize=4096)
 def _read(regex):
+    """The facts of a regex, read once however many are asked for."""
     translator = _Translator(regex, TEXT, anchors=True)
     translator.alternation()
     return translator
+
+
+# The elements written so far, by syntax and byte set: a list of several
+# hundred patterns writes the same few bytes and classes again and again.
+_ELEMENTS = {}
 
 
 class _Translator:
@@ -330,7 +353,11 @@ class _Translator:
 
     def byte_element(self, members):
         self.facts = (False, 0x20 in members)
-        return self.syntax.element(members)
+        key = (self.syntax.element, frozenset(members))
+        written = _ELEMENTS.get(key)
+        if written is None:
+            written = _ELEMENTS[key] = self.syntax.element(members)
+        return written
 
     def escape(self):
         """The byte an escape stands for; the backslash is already read."""

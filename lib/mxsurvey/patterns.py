@@ -29,7 +29,7 @@ from typing import NamedTuple
 
 import re2
 
-from . import awkere, ere, record
+from . import awkere, ere, record, versions
 
 NOT_SURE = "not sure"
 
@@ -42,6 +42,7 @@ class Pattern(NamedTuple):
     text_syntax: bytes   # RE2, for a joined text
     field_syntax: bytes  # RE2, for a transcript field in its common form
     awk_syntax: bytes    # an awk ERE that every awk reads as mtaguess does
+    version_rule: versions.VersionRule = None  # where its text gives the version
 
     @property
     def where(self):
@@ -90,17 +91,41 @@ def read_files(paths):
 
 def parse(data, source):
     """The patterns in the bytes of a pattern file named `source`; a line
-    ends with LF or CR LF."""
+    ends with LF or CR LF.  A version annotation (module versions) goes
+    with the next pattern line."""
     found = []
+    rule = None  # a version annotation waiting for its pattern
     for lineno, line in enumerate(data.split(b"\n"), 1):
         line = line.removesuffix(b"\r")
         try:
-            pattern = _parse_line(line, source, lineno)
+            annotation = _version_rule(line, f"{source}:{lineno}")
+            if annotation and rule:
+                raise ValueError(f"a second version annotation; the one of {rule.where} "
+                                 "has no pattern yet")
+            rule = annotation or rule
+            pattern = None if annotation else _parse_line(line, source, lineno)
         except ValueError as error:  # ere.RegexError too
             raise PatternError(f"{source}:{lineno}: {error}") from None
         if pattern:
-            found.append(pattern)
+            found.append(pattern._replace(version_rule=rule))
+            rule = None
+    if rule:
+        raise PatternError(f"{rule.where}: a version annotation with no pattern after it")
     return found
+
+
+def _version_rule(line, where):
+    """The VersionRule of a version annotation line, or None."""
+    regexes = versions.read_annotation(line, _closing_slash)
+    for regex in regexes or ():
+        control = _CONTROL.search(regex.replace(b"\t", b" "))
+        if control:
+            raise ValueError(f"control character 0x{control.group()[0]:02x} in the regex; "
+                             "write it as an escape such as \\t or \\001")
+    try:
+        return regexes and versions.VersionRule(*regexes, where)
+    except ere.RegexError as error:
+        raise ere.RegexError(f"invalid version annotation: {error}") from None
 
 
 def _parse_line(line, source, lineno):
@@ -144,7 +169,6 @@ def pattern(regex, label, source, lineno):
         text_syntax = ere.translate(regex, ere.TEXT)
         field_syntax = ere.field_pattern(ere.translate(regex, ere.FIELD))
         re2.compile(text_syntax, ere.OPTIONS)
-        re2.compile(field_syntax, ere.OPTIONS)
     except ere.RegexError as error:
         raise ere.RegexError(f"invalid regex: {error}") from None
     except re2.error as error:
@@ -202,7 +226,11 @@ class Matcher:
         self.patterns = patterns
         self.nothing = len(patterns)  # `not sure` for a text, the common form for a field
         self.match_text = _match_all([p.text_syntax for p in patterns] + [b""])
-        self.match_field = _match_all([p.field_syntax for p in patterns] + [ere.COMMON_FIELD])
+        try:
+            self.match_field = _match_all([p.field_syntax for p in patterns] + [ere.COMMON_FIELD])
+        except PatternError:
+            raise _too_large(patterns) or PatternError(
+                "the patterns are too large to be matched together") from None
         # Whole smtpprobe lines (ere.line_pattern), which spares splitting
         # them: index k for a line with the k-th status of
         # record.FAILURE_LABELS, then, shifted by as many, the patterns' and
@@ -239,6 +267,20 @@ class Matcher:
         return None if first == self.nothing else first
 
 
+def _too_large(patterns):
+    """A PatternError naming the first pattern whose field syntax RE2 refuses
+    alone, or None.  Each is compiled only when the set of them fails: a
+    list of hundreds is read without compiling each twice."""
+    for pattern in patterns:
+        try:
+            re2.compile(pattern.field_syntax, ere.OPTIONS)
+        except re2.error as error:
+            reason = error.args[0].decode("utf-8", "replace") if error.args else "rejected"
+            return PatternError(
+                f"{pattern.where}: regex too large for the matching engine: {reason}")
+    return None
+
+
 def _match_all(syntaxes):
     regex_set = re2.Set.SearchSet(ere.OPTIONS)
     for syntax in syntaxes:
@@ -253,9 +295,10 @@ def _match_all(syntaxes):
 
 # The awk program ------------------------------------------------------------
 
-def awk_program(patterns, sources):
+def awk_program(patterns, sources, versions=False):
     """An awk program that does what the pattern list read from `sources`
-    does, one text per line.
+    does, one text per line; with `versions`, each label followed by a TAB
+    and the version its pattern's annotation takes (module versions).
 
     Each regex is written as awkere writes it, so that every awk reads it
     as mtaguess does: as it stands in the pattern file where that is so.
@@ -263,16 +306,23 @@ def awk_program(patterns, sources):
     lines = [
         b"# The pattern list of " + b", ".join(_comment_text(s) for s in sources)
         + b" as an awk program.",
-        b"# Input: one text per line (a greeting and HELP reply, CRs removed, lines",
+        b"# Input: one text per line (all the server said, in order: CRs removed, lines",
         b"# joined by single spaces); output: the label of the first pattern that",
-        b"# matches it, or \"" + NOT_SURE.encode() + b"\".",
+        b"# matches it, or \"" + NOT_SURE.encode() + b"\"" + (
+            b", a TAB and the version it gives." if versions else b"."),
         b"# Run it with LC_ALL=C, so that awk matches bytes as mtaguess does:",
         b"#   LC_ALL=C awk -f THIS-FILE",
     ]
     for pattern in patterns:
-        lines.append(b"/" + pattern.awk_syntax + b"/ { print " + _awk_string(pattern.label)
-                     + b"; next }")
-    lines.append(b"{ print " + _awk_string(NOT_SURE) + b" }")
+        label = _awk_string(pattern.label)
+        if not versions:
+            action = b"print " + label
+        elif pattern.version_rule:
+            action = pattern.version_rule.awk_action() + b'; print ' + label + b' "\\t" version'
+        else:
+            action = b'print ' + label + b' "\\t"'
+        lines.append(b"/" + pattern.awk_syntax + b"/ { " + action + b"; next }")
+    lines.append(b"{ print " + _awk_string(NOT_SURE) + (b' "\\t"' if versions else b"") + b" }")
     return b"\n".join(lines) + b"\n"
 
 

@@ -163,9 +163,6 @@ STEPS = {
     "help": "HELP was sent",
     "quit": "QUIT was sent",
 }
-# The parts of a transcript whose text the patterns match: the greeting and
-# the replies to HELP and QUIT, as the survey of 1998 recorded them.
-SURVEY_PARTS = frozenset({None, "help", "quit"})
 
 # Today's record (--ehlo): the fields, from 0, and what each holds.
 TODAY = (
@@ -445,7 +442,8 @@ ESCAPED_LINE_END = b"\\r\\n"
 
 def common_forms(byte):
     """The ways a byte of the joined text is written in a common field: a
-    space also as the line break between two lines; bytes that need
+    space also as the line break between two lines (which the step notes of
+    today's dialogue may follow: ere writes them so); bytes that need
     escaping other than a TAB never occur there."""
     if byte == 0x20:
         return [b" ", ESCAPED_LINE_END]
@@ -476,12 +474,16 @@ def toward_common_form(field):
 
 
 def transcript_text(field):
-    """The text of an escaped transcript as awk would see one record: the
-    joined_text of the greeting and of the replies to HELP and QUIT, the
-    parts the survey of 1998 recorded, whichever dialogue wrote it.  Raises
-    BadEscape as unescape does."""
+    """The text of an escaped transcript as awk would see one record:
+    everything the server said, in the order it came, a reply that did not
+    end its last line ended there, and the notes left out.  For today's
+    dialogue that is the greeting, the replies to EHLO (or HELO), STARTTLS
+    and EHLO inside TLS, where many products name themselves, then the
+    replies to HELP and QUIT; for 1998's, the greeting and the replies to
+    HELP and QUIT, one part.  Raises BadEscape as unescape does."""
     return joined_text(b"".join(
-        data for step, data in unescape_parts(field) if step in SURVEY_PARTS))
+        data if data.endswith(LF) or not data else data + LF
+        for _, data in unescape_parts(field)))
 
 
 def failure_label(status):
