@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 import certificates
-from mxsurvey import record, todayreport
+from mxsurvey import cli, record, todayreport
 from programs import pipeline, run_inprocess
 from scripted_smtp import esmtp
 from test_merge import damaged, lines_of
@@ -30,7 +30,7 @@ QUIT = b"221 2.0.0 Bye\r\n"
 
 def tally(args, stdin=b""):
     result = run_inprocess("tally", args, stdin)
-    assert (result.status, result.stderr) == (0, b""), result
+    assert (result.status, result.stderr) == (cli.EXIT_OK, b""), result
     return result.stdout
 
 
@@ -95,7 +95,7 @@ def test_each_section_counts_what_the_servers_were_made_to_offer(farm, pki, tmp_
         f"--port {farm.port} "
         f"--blocklist /dev/null --rate 0 --read-timeout 3 --deadline 10 < addresses "
         f"| mtaguess -f patterns-2026.awk | tally > report", cwd=tmp_path)
-    assert (result.status, result.stderr) == (0, b""), result
+    assert (result.status, result.stderr) == (cli.EXIT_OK, b""), result
     report = (tmp_path / "report").read_bytes()
     found = sections_of(report)
     assert report.startswith(
@@ -124,7 +124,7 @@ def test_each_section_counts_what_the_servers_were_made_to_offer(farm, pki, tmp_
     # What a person reads, a program reads back: the report merges into itself.
     merged = pipeline("tally --merge report; tally --merge --percent report > shares; "
                       "tally --merge shares", cwd=tmp_path)
-    assert (merged.status, merged.stderr) == (0, b"")
+    assert (merged.status, merged.stderr) == (cli.EXIT_OK, b"")
     assert merged.stdout == report * 2
 
 
@@ -249,7 +249,7 @@ def test_the_diff_shows_each_rows_change_in_todays_sections(tmp_path):
     (tmp_path / "old").write_bytes(tally([], line() + PLAIN_1998))
     (tmp_path / "new").write_bytes(tally([], line(version=b"TLSv1.2") * 2))
     result = run_inprocess("tally", ["--diff", str(tmp_path / "old"), str(tmp_path / "new")])
-    assert result.status == 0 and result.stderr == b""
+    assert result.status == cli.EXIT_OK and result.stderr == b""
     versions = result.stdout.split(b"\nTLS versions:\n")[1].split(b"\n\n")[0]
     assert versions == (b"      1       2      +1 servers with TLS\n"
                         b"      0       2      +2 TLSv1.2\n"
@@ -281,14 +281,14 @@ def test_a_report_with_a_section_damaged_is_named_and_left_out():
          "more than the 1 they are among"),
     ]:
         result = run_inprocess("tally", ["--merge"], damaged)
-        assert result.status == 1
+        assert result.status == cli.EXIT_FATAL  # its only report left out
         assert any(complaint in error for error in result.errors), (complaint, result.errors)
         assert "the report from here to line" in result.errors[-2]
 
 
 def test_a_line_with_a_word_smtpprobe_does_not_write_is_named_and_skipped():
     result = run_inprocess("tally", [], line(starttls=b"maybe") + line())
-    assert result.status == 1
+    assert result.status == cli.EXIT_BAD_INPUT
     assert result.errors == ['tally: stdin:1: STARTTLS "maybe" is not one of its words']
     assert result.stdout.startswith(b"1 addresses\n")
 
@@ -299,7 +299,7 @@ def test_a_long_transcript_keeps_the_facts_after_it(monkeypatch):
     monkeypatch.setattr(fieldcount, "BLOCK_SIZE", 7)
     long = line(transcript=b"x" * 1000, version=b"TLSv1.2")
     result = run_inprocess("tally", [], long + line())
-    assert (result.status, result.stderr) == (0, b"")
+    assert (result.status, result.stderr) == (cli.EXIT_OK, b"")
     assert sections_of(result.stdout)["TLS versions (of 2 servers with TLS):"] == {
         "TLSv1.3": 1, "TLSv1.2": 1}
 
@@ -311,7 +311,7 @@ def test_a_transcript_of_200_mb_is_never_held(tmp_path):
     (tmp_path / "after").write_bytes(after)
     result, peak = run_measured([], "cat before; head -c 200M /dev/zero | tr '\\0' x; cat after",
                                 tmp_path)
-    assert (result.status, result.stderr) == (0, b"")
+    assert (result.status, result.stderr) == (cli.EXIT_OK, b"")
     assert b"TLS versions (of 1 servers with TLS):\n      1 TLSv1.3\n" in result.stdout
     assert peak < 100, f"tally held {peak:.0f} MiB"
 
@@ -363,7 +363,7 @@ def test_a_damaged_report_of_today_is_named_or_read_right(tmp_path_factory, data
     (directory / "good").write_bytes(whole)
     (directory / "bad").write_bytes(broken)
     result = run_inprocess("tally", ["--merge", str(directory / "bad")])
-    if result.status == 0:
+    if result.status == cli.EXIT_OK:
         if result.stdout != tally(["--merge", str(directory / "good")]):
             moved = [(one, other) for one, other in zip(lines_of(whole), lines_of(broken))
                      if one != other]
@@ -371,5 +371,5 @@ def test_a_damaged_report_of_today_is_named_or_read_right(tmp_path_factory, data
             assert moved[0][0].split()[0] == moved[0][1].split()[0]  # of one count
         assert result.stderr == b""
     else:
-        assert result.status == 1
+        assert result.status in (cli.EXIT_BAD_INPUT, cli.EXIT_FATAL)
         assert result.errors[0].startswith(f"tally: {directory / 'bad'}:")
