@@ -145,7 +145,7 @@ def field_pattern(fields):
         rb"\n(?:(?:[^\t\n]*\t){%d}([^\t\n]*)|([^\t\n]*)(?![^\n])|[^\t\n]*\t)" % (number - 1))
 
 
-def led_spans(stream, number):
+def led_spans(stream, number, dropped=None):
     """Yield (buffer, start, end): buffer[start:end] is whole lines, each led
     by a LF instead of ended by one; or TOO_LONG for a line too long to hold.
 
@@ -153,11 +153,15 @@ def led_spans(stream, number):
     included, in the buffer as it was read: only a line that spans two
     reads is copied.  A last line without LF is still a line, as cut(1) has
     it.  A line is held up to the end of its field NUMBER and no further:
-    once it grows past MAX_HELD bytes, it is cut just after its NUMBER-th
-    TAB, or, if field NUMBER does not end within its first MAX_HELD bytes,
-    it is TOO_LONG; either way the rest of it is dropped as it arrives.  So
-    memory holds fields, not long lines.  No read is longer than MAX_HELD
-    bytes, so a line that starts and ends within one is never too long.
+    once it grows past MAX_HELD bytes, field DROPPED (if given, a field
+    before NUMBER that is not read, as a transcript) is emptied of what it
+    holds so far and of what of it still arrives; if that is not enough,
+    the line is cut just after its NUMBER-th TAB, or, if field NUMBER does
+    not end within its first MAX_HELD bytes, just before field DROPPED, or
+    else it is TOO_LONG; either way the rest of it is dropped as it
+    arrives.  So memory holds fields, not long lines.  No read is longer
+    than MAX_HELD bytes, so a line that starts and ends within one is never
+    too long.
     """
     size = min(BLOCK_SIZE, MAX_HELD)
     line = [LF]  # the pieces held of the line not yet ended, led by its LF
@@ -168,8 +172,13 @@ def led_spans(stream, number):
         if not dropping:
             line.append(data if first < 0 else data[:first])
             line_size += len(line[-1])
+            if line_size > 1 + MAX_HELD and dropped:
+                line = [without_field(b"".join(line), dropped)]
+                line_size = len(line[0])
             if line_size > 1 + MAX_HELD:
-                line, dropping = held(b"".join(line), number), True
+                joined = b"".join(line)
+                line = held(joined, number) or dropped and held(joined, dropped - 1)
+                dropping = True
                 if not line:
                     yield TOO_LONG
         if first < 0:
@@ -185,6 +194,18 @@ def led_spans(stream, number):
     if line and line != [LF]:
         joined = b"".join(line)
         yield joined, 0, len(joined)
+
+
+def without_field(line, number):
+    """A LF-led line with the bytes of its field NUMBER (from 1) left out,
+    the TABs around it kept; the line as it is if it has fewer fields."""
+    start = 0
+    for _ in range(number - 1):
+        start = line.find(TAB, start + 1)
+        if start < 0:
+            return line
+    end = line.find(TAB, start + 1)
+    return line[:start + 1] + (line[end:] if end >= 0 else b"")
 
 
 def held(line, number):

@@ -24,12 +24,18 @@ which no software row has; so a line lost, repeated or moved into another
 section or report cannot go unseen.  Reports may follow one another in one
 input, as parallel(1) writes them: a report's head starts the next, and no
 row can be taken for one, since its third line is empty.
+
+The sections of today's dialogue follow the software rows, each after an
+empty line (todayreport counts them and reads them back).  parts() gives
+every section of a report as data, its headings, what its shares are of
+and its rows: what report() writes, and what another rendering walks.
 """
 
 import collections
 import re
+from typing import NamedTuple
 
-from . import cli, record, reportstamp, tallyfiles
+from . import cli, record, reportstamp, tallyfiles, todayreport
 
 LF = record.LF
 TAB = record.TAB
@@ -39,31 +45,61 @@ BadRow, shown = tallyfiles.BadRow, tallyfiles.shown
 HEADINGS = {False: (b"Reasons for connection failures:", b"Server software tallies:"),
             True: (b"Reasons for connection failures (% of addresses):",
                    b"Server software tallies (% of successful connections):")}
-FAILURES, GAP, SOFTWARE = "failures", "gap", "software"  # a report's parts, after its head
+# A report's parts, after its head; AFTER_SOFTWARE is an empty line after
+# the software rows, which only the heading of today's sections may follow.
+FAILURES, GAP, SOFTWARE, AFTER_SOFTWARE, TODAY = (
+    "failures", "gap", "software", "after software", "today")
 HEADING_LINES = {heading + LF: (section, shares)
                  for shares, headings in HEADINGS.items()
                  for section, heading in zip((FAILURES, SOFTWARE), headings)}
 FAILURE_LABELS = frozenset(label.encode() for label in record.FAILURE_LABELS.values())
 
 NUMBER = rb"(0|[1-9][0-9]*)"  # as %d writes it
-HEAD = re.compile(NUMBER + rb" addresses\n" + NUMBER + rb" successful connections\n\n("
+# A report with sections of today's dialogue says so in its head, with the
+# number of its connections that spoke it, so that a report cut short just
+# before them is not taken for a whole report of 1998.
+TODAY_IN_HEAD = b" (%d of them in today's dialogue)"
+HEAD = re.compile(NUMBER + rb" addresses\n" + NUMBER + rb" successful connections"
+                  + b"(?:" + re.escape(TODAY_IN_HEAD).replace(b"%d", NUMBER) + b")?"
+                  + rb"\n\n("
                   + b"|".join(re.escape(failures) for failures, _ in HEADINGS.values())
                   + rb")\n")
 HEAD_LINES = 4
 
 
-def report(failures, software, percent):
-    """The report of Counters of failure labels and of software labels."""
+class Part(NamedTuple):
+    """A section of a report, as a renderer walks it: its heading as
+    written without shares and with them (--percent), what its shares are
+    of, and its rows, a Counter of labels."""
+    headings: tuple
+    whole: int
+    rows: collections.Counter
+
+
+def parts(failures, software, today=None):
+    """The sections of the report of Counters of failure labels and of
+    software labels, and of a todayreport.Today (None: no line of today's
+    record), in its order."""
     connections = sum(software.values())
-    addresses = connections + sum(failures.values())
-    failures_heading, software_heading = HEADINGS[percent]
+    return [
+        Part((HEADINGS[False][0], HEADINGS[True][0]), connections + sum(failures.values()),
+             failures),
+        Part((HEADINGS[False][1], HEADINGS[True][1]), connections, software),
+        *(Part((section.heading(whole, rows)[:-1],) * 2, whole, rows)
+          for section, whole, rows in (today.sections() if today else ())),
+    ]
+
+
+def report(failures, software, percent, today=None):
+    """The report of Counters of failure labels and of software labels, and
+    of a todayreport.Today (None: no line of today's record)."""
+    failures_part, software_part, *_ = sections = parts(failures, software, today)
     return b"".join([
-        b"%d addresses\n" % addresses,
-        b"%d successful connections\n" % connections,
-        LF, failures_heading, LF,
-        tallyfiles.rows(failures, addresses if percent else None),
-        LF, software_heading, LF,
-        tallyfiles.rows(software, connections if percent else None),
+        b"%d addresses\n" % failures_part.whole,
+        b"%d successful connections%s\n" % (
+            software_part.whole, TODAY_IN_HEAD % today.wholes["greeting"] if today else b""),
+        *(LF + part.headings[percent] + LF + tallyfiles.rows(
+            part.rows, part.whole if percent else None) for part in sections),
     ])
 
 
@@ -77,12 +113,14 @@ def head_follows(lines):
 
 
 def read_reports(ctx, source, lines, stamp=None):
-    """(failures, software, stamps): Counters of the failures and of the
-    software of the reports that make an input (NumberedLines that start
-    with a report's head, `stamp` the stamp read before it), and the stamp
-    (or None) of each report counted; a report with a fault is named and
-    left out, and so are lines between reports that start none."""
-    failures, software, stamps = collections.Counter(), collections.Counter(), []
+    """(failures, software, today, stamps): Counters of the failures and of
+    the software of the reports that make an input (NumberedLines that start
+    with a report's head, `stamp` the stamp read before it), the
+    todayreport.Today of their sections of today's dialogue (None if none
+    has them), and the stamp (or None) of each report counted; a report
+    with a fault is named and left out, and so are lines between reports
+    that start none."""
+    failures, software, today, stamps = collections.Counter(), collections.Counter(), None, []
     while lines.peek(1):
         head = head_follows(lines)
         if not head:
@@ -100,9 +138,12 @@ def read_reports(ctx, source, lines, stamp=None):
         if read.sound():
             failures.update(read.counts[FAILURES])
             software.update(read.counts[SOFTWARE])
+            if read.today:
+                today = today or todayreport.Today()
+                today.update(read.today.today)
             stamps.append(stamp)
         stamp = reportstamp.read_stamp(lines)
-    return failures, software, stamps
+    return failures, software, today, stamps
 
 
 class Report:
@@ -112,12 +153,15 @@ class Report:
     def __init__(self, ctx, source, lineno, head):
         self.ctx, self.source, self.lineno = ctx, source, lineno
         self.last = lineno + HEAD_LINES - 1  # the last line read
-        self.shares = head[3] == HEADINGS[True][0]
+        self.shares = head[4] == HEADINGS[True][0]
         self.faults = 0
         self.section = FAILURES
         self.counts = {FAILURES: collections.Counter(), SOFTWARE: collections.Counter()}
+        self.today = None  # a todayreport.Reader, from the first of today's headings
         self.addresses, self.connections = (self.head_count(lineno + offset, head[group])
                                             for offset, group in ((0, 1), (1, 2)))
+        # The connections that spoke today's dialogue, or None: no such sections.
+        self.today_announced = head[3] and self.head_count(lineno + 1, head[3])
 
     def head_count(self, lineno, digits):
         if len(digits) <= tallyfiles.MAX_DIGITS:
@@ -137,12 +181,21 @@ class Report:
         except BadRow as error:
             self.fault(lineno, str(error))
             return
-        if line == LF:
+        if self.section == AFTER_SOFTWARE:
+            if todayreport.starts_today(line):
+                self.section, self.today = TODAY, todayreport.Reader(self.shares)
+            else:
+                self.section = SOFTWARE
+                self.fault(lineno - 1, "an empty line among the software rows")
+        if self.section == TODAY:
+            self.today.line(line, lambda message: self.fault(lineno, message))
+        elif line == LF:
             if self.section == FAILURES:
                 self.section = GAP
+            elif self.section == SOFTWARE:
+                self.section = AFTER_SOFTWARE
             else:
-                self.fault(lineno, "an empty line among the software rows" if
-                           self.section == SOFTWARE else "a second empty line")
+                self.fault(lineno, "a second empty line")
         elif line in HEADING_LINES:
             self.heading(lineno, *HEADING_LINES[line])
         elif self.section == GAP:
@@ -203,11 +256,28 @@ class Report:
         # count from another report) is added up, as --merge does.
         self.counts[self.section][label] += count
 
+    def check_today_announced(self):
+        greeted = self.today.today.wholes["greeting"] if self.today else None
+        if self.today_announced is None and greeted is not None:
+            self.fault(self.lineno + 1, "sections of today's dialogue, which the head does not "
+                                        "announce")
+        elif self.today_announced is not None and greeted is None:
+            self.fault(self.last, f"no sections of today's dialogue, which the head announces: "
+                                  f"is the report cut short?")
+        elif greeted != self.today_announced:
+            self.fault(self.lineno + 1, f"{self.today_announced} in today's dialogue, but "
+                                        f"{greeted} servers that greeted")
+
     def sound(self):
         """Whether the report is whole and agrees with itself; if not, it is
         named as left out."""
-        if self.section != SOFTWARE:
+        if self.section == AFTER_SOFTWARE:
+            self.fault(self.last, "an empty line among the software rows")
+        elif self.section not in (SOFTWARE, TODAY):
             self.fault(self.last + 1, f"no heading {self.software_heading()}")
+        for message in self.today.faults_at_end(self.connections) if self.today else ():
+            self.fault(self.last, message)
+        self.check_today_announced()
         if not self.faults:
             counted = sum(self.counts[SOFTWARE].values())
             if counted != self.connections:

@@ -23,7 +23,7 @@ import collections
 import re
 
 from . import (cli, domaincount, fieldcount, pictures, record, reportfile, reportstamp,
-               tallyfiles)
+               tallyfiles, todayreport)
 
 NAME = "tally"
 
@@ -32,7 +32,9 @@ tally: count the survey's outcomes and the server software found.
 
 Reads mtaguess lines (LABEL ADDRESS STATUS ...) from the FILEs or stdin and
 writes the report: addresses, successful connections, failures by reason,
-server software by label.  No line to count is a fatal error, exit 3.
+server software by label; for lines of today's dialogue (smtpprobe --ehlo),
+what the servers offered in EHLO, STARTTLS and TLS, and their certificates.
+No line to count is a fatal error, exit 3.
 
 Usage:
   tally [--percent] [--stamp] [--labels-from=PATTERNS]... [FILE...]
@@ -90,6 +92,7 @@ STATUSES = frozenset(status.encode() for status in record.STATUSES)
 LABEL = record.LABEL
 STATUS = 1 + record.STATUS
 FIELDS_NEEDED = STATUS + 1
+TRANSCRIPT = 1 + record.TRANSCRIPT + 1  # its field number, from 1: dropped from a long line
 
 # The label mtaguess gives a line of each failed STATUS.
 FAILURE_LABEL = {status.encode(): label.encode()
@@ -125,51 +128,67 @@ def body(args, ctx):
         ctx.stdout.write(domaincount.report(failures, software, percent))
     else:
         labels = reportstamp.pattern_labels(args["--labels-from"])
-        failures, software = count_outcomes(ctx, args["FILE"])
+        failures, software, today = count_outcomes(ctx, args["FILE"])
         stamp = reportstamp.stamp(labels) if args["--stamp"] or labels else b""
-        ctx.stdout.write(stamp + reportfile.report(failures, software, percent))
+        ctx.stdout.write(stamp + reportfile.report(failures, software, percent, today))
 
 
 # The report ------------------------------------------------------------------
 
 def count_outcomes(ctx, paths):
-    """Counters of failure labels and of software labels over mtaguess lines;
-    malformed lines are named and skipped.  A CR that ends a line and a
-    byte order mark that starts an input are dropped.  Raises Fatal if no
-    line is counted, or if an input is another stage's output."""
-    failures, software = collections.Counter(), collections.Counter()
-    lines_read = sum(count_input(ctx, source, stream, failures, software)
+    """Counters of failure labels and of software labels over mtaguess
+    lines, and the todayreport.Today of their lines of today's record (None
+    if there is none); malformed lines are named and skipped.  A CR that
+    ends a line and a byte order mark that starts an input are dropped.
+    Raises Fatal if no line is counted, or if an input is another stage's
+    output."""
+    failures, software, today = collections.Counter(), collections.Counter(), todayreport.Today()
+    today.present = False
+    lines_read = sum(count_input(ctx, source, stream, failures, software, today)
                      for source, stream in cli.open_inputs(ctx, paths))
     if not failures and not software:
         nothing_counted(lines_read)
-    return failures, software
+    return failures, software, today if today.present else None
 
 
-def count_input(ctx, source, stream, failures, software):
-    """Count the mtaguess lines of one input into the Counters; the number
-    of its lines."""
+def count_input(ctx, source, stream, failures, software, today=None):
+    """Count the mtaguess lines of one input into the Counters, and its
+    lines of today's record into `today` (a todayreport.Today, or None to
+    pass them over), which is then `present`; the number of its lines."""
     lineno = 0
-    for span in fieldcount.led_spans(WithoutBom(stream), FIELDS_NEEDED):
+    for span in fieldcount.led_spans(WithoutBom(stream), todayreport.FIELDS, TRANSCRIPT):
         if span is fieldcount.TOO_LONG:
             lineno += 1
             ctx.bad_line(source, lineno, fieldcount.too_long(FIELDS_NEEDED))
             continue
-        found = OUTCOME.findall(*span)
-        if lineno == 0 and found and problem(*without_cr(*found[0])):
+        # Lines of 1998 are found without today's groups, which would
+        # cost them a tuple of 17 fields each.
+        found = (OUTCOME if todayreport.ANY_TODAY.search(*span) else OUTCOME_1998).findall(*span)
+        if lineno == 0 and found and problem(*without_cr(*found[0][:3])):
             cli.stop_if_another_stage(source, 1, first_line(*span), NAME)
-        malformed = set()
-        for written, count in collections.Counter(found).items():
-            label, _, status = outcome = without_cr(*written)
-            if problem(*outcome):
-                malformed.add(written)
-            elif status == OK:
+        malformed = {}
+        distinct = todayreport.gathered(collections.Counter(found), TODAY_MARKER)
+        for written, count in distinct.items():
+            label, _, status = outcome = without_cr(*written[:3])
+            facts = written[TODAY_MARKER:] and written[TODAY_MARKER] and todayreport.facts_of(
+                written[TODAY_MARKER + 1:])
+            fault = problem(*outcome) or facts and todayreport.facts_fault(facts)
+            if fault:
+                malformed[written] = fault
+                continue
+            if status == OK:
                 software[label] += count
             else:
                 failures[label] += count
+            if facts and today is not None:
+                today.present = True
+                if status == OK:
+                    today.count(facts, count)
         if malformed:
             for number, written in enumerate(found, lineno + 1):
-                if written in malformed:
-                    ctx.bad_line(source, number, problem(*without_cr(*written)))
+                fault = malformed.get(*todayreport.gathered({written: 1}, TODAY_MARKER))
+                if fault:
+                    ctx.bad_line(source, number, fault)
         lineno += len(found)
     return lineno
 
@@ -218,8 +237,12 @@ class WithoutBom:
 
 
 # Over LF-led lines, one match a line: (LABEL, a TAB if the line reaches
-# STATUS, STATUS).
-OUTCOME = re.compile(rb"\n([^\t\n]*)(?:(?:\t[^\t\n]*){%d}(\t)([^\t\n]*))?" % (STATUS - 1))
+# STATUS, STATUS, then todayreport's groups: a TAB if the line is one of
+# today's record, and the fields of it that are counted).
+TODAY_MARKER = 3  # the index of todayreport's first group in a match
+OUTCOME_1998 = rb"\n([^\t\n]*)(?:(?:\t[^\t\n]*){%d}(\t)([^\t\n]*)%s)?"
+OUTCOME = re.compile(OUTCOME_1998 % (STATUS - 1, todayreport.GROUPS))
+OUTCOME_1998 = re.compile(OUTCOME_1998 % (STATUS - 1, b""))
 
 
 def problem(label, tab, status):
@@ -266,19 +289,23 @@ def merged(ctx, paths, percent, stamped):
         if sections is None:
             sections = found
         else:
-            for total, more in zip(sections, found):
-                total.update(more)
+            for index, more in enumerate(found):
+                if sections[index] is None:  # Today, of reports with no line of today's record
+                    sections[index] = more
+                elif more is not None:
+                    sections[index].update(more)
     if not stamps:
         raise cli.Fatal("no report and no rows to merge")
     warn_of_pattern_lists(ctx, stamps, "the sum mixes two pattern lists")
     stamp = reportstamp.stamp(reportstamp.agreed(stamp for _, stamp in stamps)) if stamped else b""
     if REPORT in first_of_kind:
-        failures, software = sections
+        failures, software, today = sections
         connections = sum(software.values())
         for counts in (failures, software, {b"addresses": connections + sum(failures.values()),
-                                            b"successful connections": connections}):
+                                            b"successful connections": connections},
+                       *(today.counted() if today else ())):
             tallyfiles.readable(counts)
-        return stamp + reportfile.report(failures, software, percent)
+        return stamp + reportfile.report(failures, software, percent, today)
     counts = sections[0]
     tallyfiles.readable(counts)
     return stamp + tallyfiles.rows(counts, sum(counts.values()) if percent else None)
@@ -311,8 +338,8 @@ def read_tallied(ctx, source, stream):
     if not lines.peek(1):
         return None, [], []
     if reportfile.head_follows(lines):
-        failures, software, stamps = reportfile.read_reports(ctx, source, lines, stamp)
-        return REPORT, [failures, software], stamps
+        failures, software, today, stamps = reportfile.read_reports(ctx, source, lines, stamp)
+        return REPORT, [failures, software, today], stamps
     stop_if_another_stage_wrote(source, *lines.peek(1))
     counts = tallyfiles.read_rows(ctx, source, lines)
     return COUNTS, [counts], [stamp] if counts else []
@@ -344,11 +371,11 @@ def difference(ctx, old_path, new_path):
         raise cli.Fatal(f"{old_path} is {old_kind} and {new_path} is {new_kind}: "
                         f"compare outputs of one kind")
     # An empty file is either kind, with no rows.
-    old = old or [collections.Counter() for _ in new]
-    new = new or [collections.Counter() for _ in old]
+    old = old or no_rows(len(new))
+    new = new or no_rows(len(old))
     if REPORT not in (old_kind, new_kind):
         return changed_rows(old[0] if old else {}, new[0] if new else {})
-    (old_failures, old_software), (new_failures, new_software) = old, new
+    (old_failures, old_software, old_today), (new_failures, new_software, new_today) = old, new
     old_connections, new_connections = sum(old_software.values()), sum(new_software.values())
     return b"".join([
         CHANGE_ROW % total_change(old_connections + sum(old_failures.values()),
@@ -358,7 +385,14 @@ def difference(ctx, old_path, new_path):
         changed_rows(old_failures, new_failures),
         LF, SOFTWARE_HEADING, LF,
         changed_rows(old_software, new_software),
+        todayreport.difference(old_today, new_today, changed_rows, CHANGE_ROW),
     ])
+
+
+def no_rows(parts):
+    """The sections of an empty file read as an output of `parts` parts:
+    counts, or for a report its failures and software, and no Today."""
+    return [collections.Counter(), collections.Counter(), None][:parts]
 
 
 def total_change(old, new, label):
