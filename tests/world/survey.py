@@ -113,7 +113,9 @@ class Survey:
 
     def timings(self, domains):
         """Lines for people: how long the survey and each stage took."""
-        addresses = sum(count for _, count in table_rows(self.report))
+        # The report's first line counts the addresses (its sections of
+        # today's facts count other things).
+        addresses = int(TOTAL.search(self.report).group(1))
         lines = [f"The survey of {addresses} addresses took {self.took:.1f} s "
                  f"({addresses / max(self.took, 1e-9):.0f} addresses/s).  Each stage:"]
         for stage in self.stages:

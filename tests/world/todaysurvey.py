@@ -4,9 +4,12 @@
         | mtaguess -f patterns-2026.awk | tee guessed | tally
 
 and its check: every address's record (in `guessed`, mtaguess's lines)
-against what the world configured (today.truth), field by field, and the
-report's table against the world's table.
+against what the world configured (today.truth), field by field, the
+report's table against the world's table, and the report's sections of
+today's facts against the counts of the world's truth.
 """
+
+import collections
 
 from mxsurvey import record
 
@@ -15,6 +18,11 @@ from .survey import TOTAL, Stage, Survey, table_rows
 
 LABEL_FIELD = "LABEL"
 SHOWN_DIFFERENCES = 20
+# The sections of today's facts that the world's truth counts: a heading's
+# words before its parenthesis, and the field of the truth it counts.
+SECTIONS = {"Greeting used": "HELLO", "STARTTLS offered": "STARTTLS_OFFERED",
+            "STARTTLS outcome": "STARTTLS", "TLS versions": "TLS_VERSION",
+            "Certificate validation": "VALIDATION"}
 
 
 class TodaySurvey(Survey):
@@ -74,7 +82,8 @@ def compare(report, guessed_path, world):
                  "CERT_SHA256...)."]
     failures, labels = world.truth()
     expected = failures + labels
-    got = table_rows(report)
+    table, sections = split(report)
+    got = table_rows(table)
     totals = [int(number) for number in TOTAL.findall(report)]
     speaking = sum(count for _, count in labels)
     wanted_totals = [len(world.servers), speaking]
@@ -88,4 +97,44 @@ def compare(report, guessed_path, world):
                   if (label, count) not in got]
         lines += [f"  got      {count:7d} {label}" for label, count in got
                   if (label, count) not in expected]
-    return lines, not wrong and got == expected and totals == wanted_totals
+    sections_wrong = section_differences(sections, world)
+    if sections_wrong:
+        lines.append("The sections of today's facts differ from the world's truth:")
+        lines += sections_wrong
+    else:
+        lines.append(f"The sections of {', '.join(SECTIONS)} are the world's truth.")
+    return lines, (not wrong and got == expected and totals == wanted_totals
+                   and not sections_wrong)
+
+
+def split(report):
+    """The report's 1998 table (up to the first heading of today's facts)
+    and its sections of today's facts, heading words -> [(label, count)]."""
+    table, sections, rows = [], {}, None
+    for line in report.splitlines():
+        heading = line.split(" (", 1)[0].rstrip(":")
+        if line.endswith(":") and heading not in ("Reasons for connection failures",
+                                                  "Server software tallies"):
+            rows = sections.setdefault(heading, [])
+        elif rows is None:
+            table.append(line)
+        elif line.strip():
+            count, label = line.split(None, 1)
+            rows.append((label, int(count)))
+    return "\n".join(table) + "\n", sections
+
+
+def section_differences(sections, world):
+    """How each of SECTIONS differs from the counts of the world's truth."""
+    lines = []
+    for heading, field in SECTIONS.items():
+        wanted = collections.Counter()
+        for server in world.servers:
+            for word in server.today["truth"].get(field, "").split(","):
+                if word and server.today["truth"]["STATUS"] == "ok":
+                    wanted[word] += 1
+        got = collections.Counter(dict(sections.get(heading, [])))
+        if got != wanted:
+            lines.append(f"  {heading}: expected {dict(sorted(wanted.items()))}, "
+                         f"got {dict(sorted(got.items()))}")
+    return lines
