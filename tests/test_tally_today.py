@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 import certificates
+import hostile_tls
 from mxsurvey import cli, record, todayreport
 from programs import pipeline, run_inprocess
 from scripted_smtp import esmtp
@@ -126,6 +127,28 @@ def test_each_section_counts_what_the_servers_were_made_to_offer(farm, pki, tmp_
                       "tally --merge shares", cwd=tmp_path)
     assert (merged.status, merged.stderr) == (cli.EXIT_OK, b"")
     assert merged.stdout == report * 2
+
+
+@pytest.mark.timeout(120)
+def test_failed_handshakes_are_counted_by_why_they_failed(farm, tmp_path):
+    hostile = [hostile_tls.garbage(), hostile_tls.garbage(), hostile_tls.alert("handshake_failure"),
+               hostile_tls.reset_in_handshake()]
+    servers = [farm.serve(esmtp(GREETING, {b"EHLO": EHLO_TLS, b"HELP": HELP, b"QUIT": QUIT},
+                                tls=handshake)) for handshake in hostile]
+    (tmp_path / "addresses").write_text("".join(f"{server}\n" for server in servers))
+    result = pipeline(
+        f"smtpprobe --quiet --ehlo {NAME} --port {farm.port} --blocklist /dev/null --rate 0 "
+        f"--read-timeout 3 --deadline 10 < addresses | tee probed "
+        f"| mtaguess -f patterns-2026.awk | tally > report", cwd=tmp_path)
+    assert (result.status, result.stderr) == (cli.EXIT_OK, b""), result
+    # The section counts what smtpprobe wrote in TLS_FAILURE, each reason once a server.
+    written = [line.split("\t")[FIELD["TLS_FAILURE"]]
+               for line in (tmp_path / "probed").read_text().splitlines()]
+    assert written.count("not-tls") == 2 and "" not in written, written
+    found = sections_of((tmp_path / "report").read_bytes())
+    assert found["STARTTLS outcome (of 4 servers sent STARTTLS):"] == {"failed": 4}
+    assert found["TLS handshake failures (of 4 handshakes that failed):"] == {
+        reason: written.count(reason) for reason in written}
 
 
 def test_without_timestamps_no_certificate_has_a_known_expiry():

@@ -90,6 +90,8 @@ SECTIONS = (
             ("greeting", None), _words(record.OFFERED_WORDS, NONE)),
     Section("starttls", b"STARTTLS outcome", b"servers sent STARTTLS", None, False, (),
             _words(record.STARTTLS_WORDS)),
+    Section("failures", b"TLS handshake failures", b"handshakes that failed", None, False,
+            ("starttls", b"failed"), _words(record.TLS_FAILURE_WORDS, NONE)),
     Section("versions", b"TLS versions", b"servers with TLS", None, True, ("starttls", b"ok")),
     Section("ciphers", b"TLS ciphers", b"servers with TLS", None, True, ("starttls", b"ok")),
     Section("tls_keywords", b"EHLO keywords inside TLS", b"servers with TLS", b"keywords offered",
@@ -111,6 +113,7 @@ WORDS = {
     "HELLO": _words(record.HELLO_WORDS, b""),
     "STARTTLS_OFFERED": _words(record.OFFERED_WORDS, b""),
     "STARTTLS": _words(record.STARTTLS_WORDS, b""),
+    "TLS_FAILURE": _words(record.TLS_FAILURE_WORDS, b""),
 }
 VALIDATION_WORDS = _words(record.VALIDATION_WORDS)
 
@@ -118,7 +121,8 @@ VALIDATION_WORDS = _words(record.VALIDATION_WORDS)
 # follow the marker group (a TAB) that says the line is one.
 READ = tuple(name for name in record.TODAY if name in {
     "BEGAN", "HELLO", "EXTENSIONS", "STARTTLS_OFFERED", "STARTTLS", "TLS_VERSION", "CIPHER",
-    "TLS_EXTENSIONS", "CERT_ISSUER", "CERT_NOT_AFTER", "CERT_KEY", "CERT_SHA256", "VALIDATION"})
+    "TLS_EXTENSIONS", "CERT_ISSUER", "CERT_NOT_AFTER", "CERT_KEY", "CERT_SHA256", "VALIDATION",
+    "TLS_FAILURE"})
 _AFTER_TRANSCRIPT = record.TODAY[record.TRANSCRIPT + 1:]
 # A mtaguess line's fields after STATUS, when it has those of today's
 # record and no more: a group for the TAB before MXHOST, which says the
@@ -181,6 +185,9 @@ class Today:
             return
         self.wholes["starttls"] += times
         self.add("starttls", facts["STARTTLS"], times)
+        if facts["STARTTLS"] == b"failed":
+            self.wholes["failures"] += times
+            self.add("failures", facts["TLS_FAILURE"] or NONE, times)
         if facts["STARTTLS"] != b"ok":
             return
         for key in ("versions", "ciphers", "tls_keywords"):
@@ -275,7 +282,7 @@ def facts_of(groups):
     facts = dict(zip(READ, groups))
     facts["EXPIRY"] = facts.pop("CERT_NOT_AFTER")
     del facts["BEGAN"]
-    facts["VALIDATION"] = facts["VALIDATION"].removesuffix(b"\r")
+    facts["TLS_FAILURE"] = facts["TLS_FAILURE"].removesuffix(b"\r")
     return facts
 
 
