@@ -10,6 +10,7 @@ starts; every process a test starts inherits it.
 
 import pytest
 
+import certificates
 from scripted_smtp import Farm
 from world import network
 
@@ -27,3 +28,12 @@ def farm():
     """Scripted SMTP servers on a block of loopback addresses, for one test."""
     with Farm() as farm:
         yield farm
+
+
+@pytest.fixture(scope="module")
+def pki(tmp_path_factory):
+    """A CA of the test's own, and PEM files: ca.crt and leaves it signed."""
+    directory = tmp_path_factory.mktemp("pki")
+    ca = certificates.authority()
+    ca.write(directory, "ca")
+    return directory, ca

@@ -47,14 +47,6 @@ def sections_of(report):
 
 # Real servers ------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def pki(tmp_path_factory):
-    directory = tmp_path_factory.mktemp("pki")
-    ca = certificates.authority()
-    ca.write(directory, "ca")
-    return directory, ca
-
-
 def tls_server(farm, pki, stem, leaf, **context):
     cert_path, key_path = leaf.write(pki[0], stem)
     tls = certificates.server_context(cert_path, key_path, **context)

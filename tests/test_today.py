@@ -29,15 +29,6 @@ REPLIES = {b"EHLO": EHLO_REPLY, b"HELP": HELP_REPLY, b"QUIT": b"221 2.0.0 Bye\r\
 TLS_REPLIES = {**REPLIES, b"EHLO": TLS_EHLO_REPLY}
 
 
-@pytest.fixture(scope="module")
-def pki(tmp_path_factory):
-    """A CA of the test's own, and PEM files: ca.crt and leaves it signed."""
-    directory = tmp_path_factory.mktemp("pki")
-    ca = certificates.authority()
-    ca.write(directory, "ca")
-    return directory, ca
-
-
 def probe(lines, *options, port):
     """Run smtpprobe in-process on `lines`, with REACH unless `options` say otherwise."""
     stdin = "".join(f"{line}\n" for line in lines).encode()

@@ -234,17 +234,8 @@ class Report:
 
     def row(self, line):
         """Count a row in its section, or raise BadRow."""
-        count, label = tallyfiles.parse_row(line)
         whole = self.addresses if self.section == FAILURES else self.connections
-        if self.shares:
-            shared = tallyfiles.split_share(label)
-            if not shared:
-                raise BadRow("a row without a share under a heading with shares (--percent)")
-            share, label = shared
-            expected = tallyfiles.written_share(count, whole) if whole else share
-            if share != expected:
-                raise BadRow(f"{count} of {whole} is {expected.decode().strip()}%, "
-                             f"not {share.decode().strip()}%")
+        count, label = tallyfiles.report_row(line, whole, self.shares)
         if self.section == FAILURES and label not in FAILURE_LABELS:
             raise BadRow(f"{shown(label[:60])} is not a reason for a connection failure")
         if self.section == SOFTWARE and label in FAILURE_LABELS:

@@ -101,6 +101,23 @@ def split_share(rest):
     return share and (share[1], rest[share.end():])
 
 
+def report_row(line, whole, shares):
+    """(count, label) of a row of a report's section of `whole` things,
+    its share (when the report has shares) checked against the count.
+    Raises BadRow."""
+    count, label = parse_row(line)
+    if shares:
+        shared = split_share(label)
+        if not shared:
+            raise BadRow("a row without a share under a heading with shares (--percent)")
+        share, label = shared
+        expected = written_share(count, whole) if whole else share
+        if share != expected:
+            raise BadRow(f"{count} of {whole} is {expected.decode().strip()}%, "
+                         f"not {share.decode().strip()}%")
+    return count, label
+
+
 def read_rows(ctx, source, lines):
     """A Counter of the rows of --counts that make an input, all with a
     share or all without, as the first of them is.  Malformed lines are

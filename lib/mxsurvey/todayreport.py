@@ -360,18 +360,9 @@ class Reader:
             self.totals[section.key] = int(found[2])
 
     def row(self, line):
-        count, label = tallyfiles.parse_row(line)
         section = SECTIONS[self.next - 1]
         whole = self.today.wholes[section.key]
-        if self.shares:
-            shared = tallyfiles.split_share(label)
-            if not shared:
-                raise BadRow("a row without a share under a heading with shares (--percent)")
-            share, label = shared
-            expected = tallyfiles.written_share(count, whole) if whole else share
-            if share != expected:
-                raise BadRow(f"{count} of {whole} is {expected.decode().strip()}%, "
-                             f"not {share.decode().strip()}%")
+        count, label = tallyfiles.report_row(line, whole, self.shares)
         if not label or record.TAB in label:
             raise BadRow("an empty label" if not label else "a TAB in a label")
         if section.labels and label not in section.labels:
