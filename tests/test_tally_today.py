@@ -388,3 +388,15 @@ def test_a_damaged_report_of_today_is_named_or_read_right(tmp_path_factory, data
     else:
         assert result.status in (cli.EXIT_BAD_INPUT, cli.EXIT_FATAL)
         assert result.errors[0].startswith(f"tally: {directory / 'bad'}:")
+
+
+@settings(max_examples=40, deadline=None)
+@given(data=today_lines.filter(lambda data: b"\t20" in data), columns=st.lists(st.sampled_from(["1", "rank", "a b", ""]),
+                                          min_size=1, max_size=3))
+def test_further_columns_after_todays_facts_leave_the_report_as_it_is(data, columns):
+    # A top list's columns go after today's facts (mxlookup passes them on,
+    # smtpprobe --ehlo writes them last): the report is the one without them.
+    further = "".join("\t" + column for column in columns).encode()
+    widened = b"".join(each + further + b"\n" if each.count(b"\t") + 1 == todayreport.FIELDS
+                       else each + b"\n" for each in data.splitlines())
+    assert tally([], widened) == tally([], data)

@@ -125,14 +125,15 @@ READ = tuple(name for name in record.TODAY if name in {
     "TLS_FAILURE"})
 _AFTER_TRANSCRIPT = record.TODAY[record.TRANSCRIPT + 1:]
 # A mtaguess line's fields after STATUS, when it has those of today's
-# record and no more: a group for the TAB before MXHOST, which says the
-# line is one, and a group for each field of READ.
+# record (and perhaps the input line's further columns after them, which
+# are not read): a group for the TAB before MXHOST, which says the line is
+# one, and a group for each field of READ.
 GROUPS = (rb"(?:\t[^\t\n]*(\t)" + rb"\t".join(
     rb"([^\t\n]*)" if name in READ else rb"[^\t\n]*" for name in _AFTER_TRANSCRIPT)
-    + rb"(?![^\n]))?")
+    + rb"(?![^\t\n]))?")
 FIELDS = len(record.TODAY) + 1  # with LABEL
-# A line of today's record among LF-led lines.
-ANY_TODAY = re.compile(rb"\n(?:[^\t\n]*+\t){%d}[^\t\n]*+(?![^\n])" % (FIELDS - 1))
+# A line of today's record (with further columns or none) among LF-led lines.
+ANY_TODAY = re.compile(rb"\n(?:[^\t\n]*+\t){%d}[^\t\n]*+(?![^\t\n])" % (FIELDS - 1))
 
 
 class Today:
