@@ -15,9 +15,9 @@ from .trend import period as trend_period
 WIDTH = 480
 ROW = 24
 BAR_HEIGHT = 18
-LABEL_ROOM = 150        # the labels' column, right-aligned against the bars
-NUMBERS_ROOM = 124      # the count and share after the longest bar
-LABEL_CHARS = 17        # a label's characters that fit in LABEL_ROOM
+LABEL_ROOM = 176        # the labels' column, right-aligned against the bars
+NUMBERS_ROOM = 104      # the count and share after the longest bar
+LABEL_CHARS = 21        # a label's characters that fit in LABEL_ROOM
 TITLE_HEIGHT = 28
 FONT = 'font-family="DejaVu Sans, Verdana, sans-serif" font-size="13"'
 # Colours that stay apart for the colour-blind (Okabe and Ito), with a
