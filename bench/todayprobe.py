@@ -17,6 +17,8 @@ import ssl
 import sys
 import warnings
 
+from .simpleprobe import reply
+
 
 def context():
     tls = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
@@ -27,16 +29,6 @@ def context():
         tls.minimum_version = ssl.TLSVersion.TLSv1
     tls.set_ciphers("ALL:@SECLEVEL=0")
     return tls
-
-
-async def reply(reader, timeout):
-    """The lines of one reply: up to the line whose code is followed by a space."""
-    lines = []
-    while True:
-        line = await asyncio.wait_for(reader.readline(), timeout)
-        lines.append(line)
-        if not line or line[3:4] != b"-":
-            return b"".join(lines)
 
 
 async def exchange(address, mxhost, port, timeout, name, tls, slots):
