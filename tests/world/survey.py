@@ -158,10 +158,17 @@ def expected_table(world):
 def compare(report, world):
     """Lines saying whether the report is the expected table, and a verdict."""
     expected, source = expected_table(world)
-    got = table_rows(report)
     failures = sum(1 for server in world.servers if server.behaviour != "greet")
+    return compare_table(report, expected, [len(world.servers), len(world.servers) - failures],
+                         source)
+
+
+def compare_table(report, expected, wanted_totals, source):
+    """Lines saying whether the report's table has the `expected` rows and
+    its first lines the `wanted_totals` (addresses, successful connections),
+    as `source` has them, and a verdict."""
+    got = table_rows(report)
     totals = [int(number) for number in TOTAL.findall(report)]
-    wanted_totals = [len(world.servers), len(world.servers) - failures]
     if got == expected and totals == wanted_totals:
         return [f"The table is {source}, row for row ({len(expected)} rows)."], True
     lines = [f"The table differs from {source}:"]

@@ -14,7 +14,7 @@ import collections
 from mxsurvey import record
 
 from . import today
-from .survey import TOTAL, Stage, Survey, table_rows
+from .survey import Stage, Survey, compare_table
 
 LABEL_FIELD = "LABEL"
 SHOWN_DIFFERENCES = 20
@@ -81,30 +81,18 @@ def compare(report, guessed_path, world):
                  f"{checked} fields: label, status, HELLO, STARTTLS, TLS_VERSION, VALIDATION, "
                  "CERT_SHA256...)."]
     failures, labels = world.truth()
-    expected = failures + labels
     table, sections = split(report)
-    got = table_rows(table)
-    totals = [int(number) for number in TOTAL.findall(report)]
     speaking = sum(count for _, count in labels)
-    wanted_totals = [len(world.servers), speaking]
-    if got == expected and totals == wanted_totals:
-        lines.append(f"The table is the world's truth, row for row ({len(expected)} rows).")
-    else:
-        lines.append("The table differs from the world's truth:")
-        if totals != wanted_totals:
-            lines.append(f"  totals: expected {wanted_totals}, got {totals}")
-        lines += [f"  expected {count:7d} {label}" for label, count in expected
-                  if (label, count) not in got]
-        lines += [f"  got      {count:7d} {label}" for label, count in got
-                  if (label, count) not in expected]
+    said, table_same = compare_table(table, failures + labels, [len(world.servers), speaking],
+                                     "the world's truth")
+    lines += said
     sections_wrong = section_differences(sections, world)
     if sections_wrong:
         lines.append("The sections of today's facts differ from the world's truth:")
         lines += sections_wrong
     else:
         lines.append(f"The sections of {', '.join(SECTIONS)} are the world's truth.")
-    return lines, (not wrong and got == expected and totals == wanted_totals
-                   and not sections_wrong)
+    return lines, not wrong and table_same and not sections_wrong
 
 
 def split(report):
