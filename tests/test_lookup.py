@@ -99,6 +99,7 @@ EXAMPLE_ZONE = "\n".join([
     "mxdual AAAA 2001:db8::46",
     "v6second MX 10 nohost",  # its first exchanger has no address at all
     "v6second MX 20 mx6",
+    "v6also MX 10 mx6",  # the same exchanger as v6only's
     "implicit6 AAAA 2001:db8::7",
     # odd bytes in a name, IDNA
     "weird MX 10 mx\\009tab",
@@ -299,6 +300,8 @@ def test_aaaa_is_asked_only_for_a_domain_whose_a_lookups_found_nothing(nsd):
     assert queries(["v6only.example"]) == 3
     # then MX, A of nohost and AAAA of nohost; mx6's A and AAAA are known
     assert queries(["v6only.example", "v6second.example"]) == 3 + 3
+    # two domains that need mx6's AAAA at the same moment: one query for both
+    assert queries(["v6only.example", "v6also.example"]) == 2 + 2
 
 
 def test_odd_bytes_in_names_are_escaped_and_case_is_folded(nsd):

@@ -138,12 +138,12 @@ class Router:
         if failure != NOADDRESS or self.ipv6:
             return failure
         for name in names:
-            if name not in self._has_ipv6:
-                answer = await self._answer(name, dnswire.AAAA)
-                self._has_ipv6[name] = answer.status == FOUND
-            if self._has_ipv6[name]:
+            if await self._asked_once(self._has_ipv6, name, self._has_aaaa):
                 return IPV6ONLY
         return failure
+
+    async def _has_aaaa(self, name):
+        return (await self._answer(name, dnswire.AAAA)).status == FOUND
 
     async def _hosts_of(self, names):
         """The exchangers for names, those not yet known looked up at once."""
@@ -160,24 +160,30 @@ class Router:
         return [found[name] for name in names]
 
     async def _host(self, name):
-        """The exchanger for a name, looked up at most once per run: the
-        first to ask looks it up, later ones wait for its future."""
-        entry = self._hosts.get(name)
-        if isinstance(entry, tuple):
-            return entry
-        if entry is not None:
+        """The exchanger for a name, looked up at most once per run."""
+        return await self._asked_once(self._hosts, name, self._look_up_host)
+
+    @staticmethod
+    async def _asked_once(known, name, look_up):
+        """known[name], looked up with look_up(name) at most once per run:
+        the first to ask looks it up, those who ask while it is in flight
+        wait for its future instead of asking the DNS again."""
+        entry = known.get(name)
+        if entry is None:
+            future = known[name] = asyncio.get_running_loop().create_future()
+            try:
+                value = await look_up(name)
+            except BaseException:
+                del known[name]
+                future.cancel()
+                raise
+            known[name] = value
+            if not future.done():  # a waiter cancelled at the end of a run cancels it
+                future.set_result(value)
+            return value
+        if isinstance(entry, asyncio.Future):
             return await entry
-        future = self._hosts[name] = asyncio.get_running_loop().create_future()
-        try:
-            host = await self._look_up_host(name)
-        except BaseException:
-            del self._hosts[name]
-            future.cancel()
-            raise
-        self._hosts[name] = host
-        if not future.done():  # a waiter cancelled at the end of a run cancels it
-            future.set_result(host)
-        return host
+        return entry
 
     def _take_glue(self, answer, exchangers):
         """Keep the addresses an MX answer carries for exchangers at or below
