@@ -9,12 +9,13 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import assume, given, strategies as st
 
 import survey_lines
-from awk_judge import run_awk
-from mxsurvey import guess, patterns
+from awk_judge import regexes, run_awk, texts
+from mxsurvey import ere, guess, patterns, versions
 from programs import run, run_inprocess
-from test_awk_judge import as_common_field
+from test_awk_judge import BATCH, as_common_field
 
 EXAMPLE_VERSION = "# example version: "
 NONE = "none"
@@ -81,6 +82,7 @@ CASES = [
     (rb"\[", rb"[^]]+", b"Server [Free Edition] 1.91", b"Free Edition"),
     (rb"^220 ", rb"[^ ]+", b"220 mx.example.org ESMTP 220 x", b"mx.example.org"),
     (rb"ready$", rb"x", b"ready", b""),
+    (rb"v", rb"[0-9]{1,4}", b"v12345", b"1234"),                      # written nested for mawk
 ]
 
 
@@ -93,6 +95,45 @@ def test_a_version_is_taken_as_awk_takes_it(context, version, text, taken, tmp_p
     program = run("mtaguess", ["--awk", "--versions", "-f", pattern_file]).stdout
     for awk in ("gawk", "mawk"):
         assert run_awk(awk, program, [text], tmp_path) == [b"any\t" + taken], awk
+
+
+def version_rules(pairs):
+    """VersionRules of the drawn pairs of awk EREs that may be one: neither
+    matches the empty string, VERSION has no anchor."""
+    return [versions.VersionRule(context, version, "drawn") for context, version in pairs
+            if not (ere.may_match_empty(context) or ere.may_match_empty(version)
+                    or ere.has_anchor(version))]
+
+
+@BATCH
+@given(st.lists(st.tuples(regexes(), regexes()), min_size=40, max_size=40),
+       st.lists(texts(max_size=16), min_size=30, max_size=30))
+def test_random_annotations_take_what_gawk_and_mawk_take(tmp_path, pairs, sample):
+    """Every rule's version of every text is what awk's match(), RSTART,
+    RLENGTH and substr() make of it, in the statements mtaguess --awk
+    writes.  mawk is not asked about a text with a NUL: it may take the
+    NUL for the end of the text (awk_judge.py: nul-text); nor about rules
+    with optional parts (`?`, `{`): its match() may set RLENGTH short of
+    the longest match where two of them follow each other (.?.?x takes 2
+    bytes of "xyz"), which no writing of a random regex avoids."""
+    rules = version_rules([(context, version) for (context, _), (version, _) in pairs])
+    assume(len(rules) >= 5)
+    program = b"{ line = \"\" }\n" + b"".join(
+        b"{ " + rule.awk_action() + b"; line = line version \"\\037\" }\n" for rule in rules
+    ) + b"{ print line }\n"
+    ours = [b"".join(rule.take(text) + b"\x1f" for rule in rules) for text in sample]
+    for_mawk = [b"?" not in rule.context + rule.version and b"{" not in rule.context + rule.version
+                for rule in rules]
+    for awk in ("gawk", "mawk"):
+        judged = [text for text in sample if awk == "gawk" or b"\0" not in text]
+        theirs = run_awk(awk, program, judged, tmp_path, warnings=False)
+        expected = [our for text, our in zip(sample, ours) if text in judged]
+        wrong = [(text, rule.context, rule.version, our_one, their_one)
+                 for text, our, their in zip(judged, expected, theirs)
+                 for rule, our_one, their_one, judged_by_mawk in zip(
+                     rules, our.split(b"\x1f"), their.split(b"\x1f"), for_mawk)
+                 if our_one != their_one and (awk == "gawk" or judged_by_mawk)]
+        assert not wrong, (awk, "text, CONTEXT, VERSION, ours, theirs:", wrong[0])
 
 
 @pytest.mark.parametrize("text, message", [

@@ -8,12 +8,16 @@ refuses a regex that starts with `*`, `+` or `?`, has an empty alternative
 match where a record ends; and gawk reads `\\52` as the operator `*`.  So
 mtaguess --awk writes each regex from what it means, with none of these:
 
-    intervals       written out: a{2,3} as aaa?, a{2,} as aaa*, a{0} as nothing
+    intervals       written out: a{2,4} as aa(a(a)?)?, a{2,} as aaa*, a{0} as
+                    nothing (mawk matches a?a?, but its match() sets RLENGTH
+                    short of the longest match)
     a literal       \\* \\+ \\? \\{ and the other operators; a byte outside
                     printable ASCII as \\ddd in octal; a NUL as [\\000]
     empty branches  (|x) as (x)?; a group that matches only the empty
                     string as nothing, and a regex that does, as ^
     a repetition    of a repetition in a group of its own: a+? as (a+)?
+    `?` or `{,m}`   of what may match the empty string, left out: (a?)? as
+                    (a?), (a?){0,2} as (a?)(a?) (RLENGTH again)
     bracket         of bytes, ranges only between letters, digits and bytes
     expressions     outside printable ASCII, the rest each on its own
 
@@ -78,22 +82,33 @@ class AwkSyntax:
         return b"(" + inner + b")" if inner else b""
 
     @staticmethod
-    def repeat(piece, low, high):
+    def repeat(piece, low, high, may_be_empty):
         if not piece or high == 0:
             return b""
-        if (low, high) == (0, None):
+        if (low, high) == (0, None) or (may_be_empty and high is None):
             return piece + b"*"
         if high is None:
             return piece * (low - 1) + piece + b"+"
-        return piece * low + (piece + b"?") * (high - low)
+        if may_be_empty:  # each copy may match nothing: mawk's match() needs no `?`
+            return piece * high
+        if high == low + 1:
+            return piece * low + piece + b"?"
+        optional = b""  # nested, (a(a)?)?: mawk's match() gets a?a? short
+        for _ in range(high - low):
+            optional = b"(" + piece + optional + b")?"
+        return piece * low + optional
 
     @staticmethod
-    def alternatives(branches):
+    def alternatives(branches, may_be_empty):
         written = [branch for branch in branches if branch]
         if len(written) == len(branches):
             return b"|".join(written)
-        # an empty branch makes the rest optional
-        return b"(" + b"|".join(written) + b")?" if written else b""
+        if not written:
+            return b""
+        # An empty branch makes the rest optional, unless one of them
+        # matches the empty string already.
+        optional = not any(empty for branch, empty in zip(branches, may_be_empty) if branch)
+        return b"(" + b"|".join(written) + (b")?" if optional else b")")
 
 
 AWK = AwkSyntax()

@@ -88,14 +88,18 @@ class RE2Syntax:
         return b"(?:" + inner + b")"
 
     @staticmethod
-    def repeat(piece, low, high):
-        """`piece` from `low` to `high` times (None: no bound)."""
+    def repeat(piece, low, high, may_be_empty):
+        """`piece` from `low` to `high` times (None: no bound);
+        `may_be_empty`: whether the piece matches the empty string
+        wherever it is tried."""
         operator = _OPERATORS.get((low, high)) or (
             b"{%d,}" % low if high is None else b"{%d,%d}" % (low, high))
         return b"(?:" + piece + b")" + operator
 
     @staticmethod
-    def alternatives(branches):
+    def alternatives(branches, may_be_empty):
+        """The branches as alternatives; may_be_empty[i]: whether branch i
+        matches the empty string wherever it is tried."""
         return b"|".join(branches)
 
 
@@ -261,17 +265,29 @@ class _Translator:
         raise RegexError(f"{message} at byte {self.position + 1}")
 
     def alternation(self):
-        branches = [self.branch()]
-        facts = [self.facts]
-        while self.peek() == ord("|"):
-            self.position += 1
-            branches.append(self.branch())
+        branches, facts, anchored = [], [], []
+        while True:
+            branch, has_anchor = self.reading_anchors(self.branch)
+            branches.append(branch)
             facts.append(self.facts)
+            anchored.append(has_anchor)
+            if self.peek() != ord("|"):
+                break
+            self.position += 1
         self.facts = (any(empty for empty, _ in facts), any(space for _, space in facts))
-        return self.syntax.alternatives(branches)
+        return self.syntax.alternatives(branches, [
+            empty and not has_anchor for (empty, _), has_anchor in zip(facts, anchored)])
+
+    def reading_anchors(self, read):
+        """What read() gives, and whether it read a `^` or `$`."""
+        before, self.anchored = self.anchored, False
+        result = read()
+        inside = self.anchored
+        self.anchored = before or inside
+        return result, inside
 
     def branch(self):
-        pieces, facts = [], []
+        pieces, facts, anchored = [], [], []
         after_anchor = repeated = False
         while True:
             byte = self.peek()
@@ -292,15 +308,18 @@ class _Translator:
                     low, high = bounds
                     if repeated:  # a repetition of a repetition: applied in turn
                         pieces[-1] = self.syntax.group(pieces[-1])
-                    pieces[-1] = self.syntax.repeat(pieces[-1], low, high)
-                    repeated = True
                     empty, space = facts[-1]
+                    # (an anchor matches the empty string only where it holds)
+                    pieces[-1] = self.syntax.repeat(pieces[-1], low, high,
+                                                    empty and not anchored[-1])
+                    repeated = True
                     facts[-1] = (empty or low == 0, space and high != 0)
                     continue
-            piece, after_anchor = self.atom()
+            (piece, after_anchor), has_anchor = self.reading_anchors(self.atom)
             repeated = False
             pieces.append(piece)
             facts.append(self.facts)
+            anchored.append(has_anchor)
 
     def repetition(self):
         """The bounds (low, high or None) of the `*`, `+`, `?` or interval at
