@@ -6,7 +6,13 @@ compute, and a hostile or fuzzing test is exactly where such a computation
 may go wrong, so no test may be able to reach any address but this
 machine's own.  The namespace is entered before any test (and any thread)
 starts; every process a test starts inherits it.
+
+A session started in the background of a shell script begins with SIGINT
+ignored, and every program a test starts would inherit that: the tests of
+what Ctrl-C does give SIGINT its default action first.
 """
+
+import signal
 
 import pytest
 
@@ -16,6 +22,8 @@ from world import network
 
 
 def pytest_configure(config):
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         network.isolate()
     except network.Unavailable as why:
