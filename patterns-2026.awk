@@ -52,10 +52,14 @@
 # example: 220 BL2NAM06FT004.mail.protection.outlook.com Microsoft ESMTP MAIL Service ready at Mon, 11 May 2026 08:15:02 +0000 214-This server supports the following commands: 214 HELO EHLO STARTTLS RCPT DATA RSET MAIL QUIT HELP AUTH BDAT
 # example: 220 DM3NAM03FT051.mail.protection.outlook.com Microsoft ESMTP MAIL Service ready at Fri, 19 Apr 2019 20:03:00 +0000
 # example: 220 SC1PR80CA0174.outlook.office365.com Microsoft ESMTP MAIL Service ready at Mon, 27 Mar 2023 18:17:53 +0000
-/\.(mail\.protection\.outlook|outlook\.office365)\.com Microsoft ESMTP MAIL Service/ Exchange Online
+# Before Microsoft 365, Exchange Online (BPOS) greeted from msoutlookonline.net.
+# example: 220 smtpx17.msoutlookonline.net Microsoft ESMTP MAIL Service ready at Fri, 30 May 2008 05:09:46 -0700
+/\.((mail\.protection\.outlook|outlook\.office365)\.com|msoutlookonline\.net) Microsoft ESMTP MAIL Service/ Exchange Online
 # example: 220 mta4123.mail.ne1.yahoo.com ESMTP ready 502 5.5.1 Command not implemented
 # example: 220 mtaproxy121.aol.mail.ne1.yahoo.com ESMTP ready 502 5.5.1 Command not implemented
-/\.yahoo\.com ESMTP ready/ Yahoo
+# Yahoo's refusals point to its help pages.
+# example: 421 VS1-IP Excessive unknown recipients - possible Open Relay http://help.yahoo.com/help/us/mail/spam/spam-18.html (#4.1.8)
+/\.yahoo\.com ESMTP ready|^[45][0-9][0-9][ -].* https?:\/\/help\.yahoo\.com\/help\// Yahoo
 # example: 220 mx0b-00164701.pphosted.com ESMTP mfa-m0214089 502 5.5.1 Command not implemented
 /\.pphosted\.com ESMTP/ Proofpoint
 # example: 220 eu-smtp-inbound-1.mimecast.com ESMTP 502 5.5.1 Command not implemented
@@ -69,19 +73,37 @@
 /\.zoho(mail)?\.[a-z]+ SMTP Server ready/ Zoho
 # GMX's and Web.de's servers are Nemesis; they name their domain first.
 # example: 554-gmx.net (mxgmx015) Nemesis ESMTP Service not available 554-No SMTP service 554-IP address is black listed. 554 For explanation visit http://postmaster.gmx.com/en/error-messages?ip=185.xx.xx.xx&c=bl
-/gmx\.net \([a-z0-9]+\) Nemesis ESMTP/ GMX
+# example: 220 gmx.com (mrgmx001) Nemesis ESMTP Service ready 250-gmx.com Hello [192.168.139.1] [xxx.xxx.xxx.xxx] 250-SIZE 31457280 250-AUTH LOGIN PLAIN 250 STARTTLS
+/gmx\.(net|com|de) \([a-z0-9]+\) Nemesis ESMTP/ GMX
+# example: 220 smtp.web.de ESMTP Web.de V4.91#2 Sun, 24 Nov 2002 16:51:20 +0100
+/(^[2-5][0-9][0-9][ -]|[ .])web\.de (ESMTP Web\.de V[0-9]|\([a-z0-9]+\) Nemesis ESMTP)/ Web.de
 # 1&1's and IONOS's servers, of the same house, greet in the same words.
 # example: 220 smtp.1und1.de (mrbap1) Welcome to Nemesis ESMTP server
-/[ .](1und1|kundenserver|ionos)\.[a-z.]+ \([a-z0-9]+\) (Welcome to )?Nemesis ESMTP/ IONOS
+# example: 554-kundenserver.de (mxeue010) Nemesis ESMTP Service not available 554-No SMTP service 554 invalid DNS PTR resource record, IP=198.179.57.23
+/(^[2-5][0-9][0-9][ -]|[ .])(1und1|kundenserver|ionos)\.[a-z.]+ \([a-z0-9]+\) (Welcome to )?Nemesis ESMTP/ IONOS
+# example: 421 smtp.strato.de : No SMTP service (MBL-B)
+/^[2-5][0-9][0-9][ -]([^ ]+\.)?strato\.de[ :]/ Strato
+# domainfactory's relays greet as "dfex".
+# example: 220 smtprelay01.ispgateway.de ESMTP dfex 250-smtprelay01.ispgateway.de Hello MacbookPro-Christian [89.26.38.13] 250-SIZE 104857600 250-8BITMIME 250-PIPELINING 250-AUTH PLAIN LOGIN 250-STARTTLS 250 HELP
+/\.ispgateway\.de ESMTP dfex( |$)/ domainfactory
 # Tencent's servers greet in the name of their own XMail.
 # example: 220 newxmesmtplogicsvrsza5.qq.com XMail Esmtp QQ Mail Server.
-/\.qq\.com XMail Esmtp QQ Mail Server/ QQ Mail
+# example: 220 smtp.qq.com Esmtp QQ Mail Server 250-smtp.qq.com 250-PIPELINING 250-SIZE 73400320 250-AUTH LOGIN PLAIN 250-AUTH=LOGIN 250-MAILCOMPRESS 250 8BITMIME
+/qq\.com (XMail )?Esmtp QQ Mail Server/ QQ Mail
 # example: 220 smtp4m.mail.yandex.net ESMTP (Want to use Yandex.Mail for your domain? Visit http://pdd.yandex.ru)
 /\.yandex\.(net|ru) ESMTP/ Yandex
 # example: 220 mxs.mail.ru ESMTP ready
-/^220 mxs\.mail\.ru ESMTP/ Mail.ru
+# example: 220 Mail.Ru ESMTP
+/^220 (mxs\.mail\.ru|Mail\.Ru) ESMTP/ Mail.ru
+# example: 220 dmail-rmail-pgvm40 ESMTP welcome to HanMail.Net(tm) ready
+/ ESMTP welcome to HanMail\.Net\(tm\) ready/ HanMail
+# example: 220 smtp-mail.cloud.toast.com SMTP Server (NHN Cloud Email SMTP) ready 250-smtp-mail.cloud.toast.com Hello a [10.162.169.253]) 250-PIPELINING 250-ENHANCEDSTATUSCODES 250-8BITMIME 250-STARTTLS 250-AUTH LOGIN PLAIN 250 AUTH=LOGIN PLAIN
+/ SMTP Server \(NHN Cloud Email SMTP\) ready/ NHN Cloud Email
+# example: 220 Welcome to Road Runner. NO UCE *** FOR AUTHORIZED USE ONLY! ***
+/^220 Welcome to Road Runner\. NO UCE / Road Runner
 # example: 220-mtaig-maa03.mx.aol.com ESMTP Internet Inbound 220-AOL and its affiliated companies do not 220-authorize the use of its proprietary computers and computer 220-networks to accept, transmit, or distribute unsolicited bulk 220-e-mail sent from the internet. 220-Effective immediately: 220-AOL may no longer accept connections from IP addresses 220 which no do not have reverse-DNS (PTR records) assigned.
-/\.mx\.aol\.com ESMTP Internet Inbound/ AOL
+# example: 220-rly-mc02.mx.aol.com ESMTP mail_relay_in-mc02.5; Tue, 12 May 2009 14:17:08 -0400 220-America Online (AOL) and its affiliated companies do not 220- authorize the use of its proprietary computers and computer 220- networks to accept, transmit, or distribute unsolicited bulk 220- e-mail sent from the internet. Effective immediately: AOL 220- may no longer accept connections from IP addresses which 220 have no reverse-DNS (PTR record) assigned.
+/\.mx\.aol\.com ESMTP / AOL
 # Apple's mail exchangers for iCloud greet as its "iscream" proxy.
 # example: 220 iCloud iscream SMTP proxy - p00-iscream-smtp-d759469dd-ss5bd 3.5.0 (2403B23-529c1e05a5df)
 /^220 iCloud iscream SMTP proxy / iCloud
@@ -143,6 +165,10 @@
 / ESMTP Postcow( |$)/ Postfix
 # example: 220 foo.bar SMTP Postfix
 / SMTP Postfix/ Postfix
+# Postfix's postscreen greets with "220-" and its banner, and smtpd then
+# with "220 " and the same: a banner without the product's name, twice.
+# example: 220-mail.localdomain ESMTP 220 mail.localdomain ESMTP
+/^220-[^ ]+ ESMTP 220 [^ ]+ ESMTP( [2-5][0-9][0-9][ -]|$)/ Postfix
 # example: 220 foo.bar Hi, I'm a Mail-in-a-Box (Ubuntu/Postfix; see https://mailinabox.email/)
 # example: 220 foo.bar ESMTP Hi, I'm a Mail-in-a-Box (Ubuntu/Postfix; see https://mailinabox.email/)
 / I'm a Mail-in-a-Box \(Ubuntu\/Postfix; / Postfix
@@ -422,10 +448,12 @@
 /^220 [^ ]+ interactsh ESMTP Service ready/ interactsh
 # example: 220 Papercut.Service v6.0.0.0 ESMTP ready
 / Papercut\.Service v[0-9][^ ]* ESMTP ready/ Papercut
-# clamsmtpd greets with a fixed name of its own, whatever the server behind
-# it; the reply to HELP is that server's.
+# clamsmtpd and proxsmtpd, the one's code shared by the other, greet with a
+# fixed name of their own, whatever the server behind them; the reply to
+# HELP is that server's.
 # example: 220 smtp.passthru 250 Supported commands: AUTH DATA EHLO HELO HELP MAIL NOOP QUIT RCPT RSET VRFY
-/^220 smtp\.passthru( |$)/ clamsmtp
+# example: 220 smtp.passthru 250 Supported commands: EHLO HELO MAIL RCPT DATA RSET NOOP QUIT VRFY
+/^220 smtp\.passthru( |$)/ clamsmtp/proxsmtp
 # DavMail, a gateway from mail clients to Exchange, greets with its
 # version and the time.
 # example: 220 DavMail 5.2.0-2961 SMTP ready at Thu Jun 13 09:00:50 EDT 2019
@@ -436,6 +464,47 @@
 # example version: 3.3.0
 # version: / Salmon Mail router SMTPD, version / /[0-9]+(\.[0-9]+)+/
 / Salmon Mail router SMTPD, version [0-9]/ Salmon
+# Coremail, the server of NetEase's 126.com and 163.com and of many others.
+# example: 220 126.com Anti-spam GT for Coremail System (126com[071018]) 250-mail 250-AUTH LOGIN PLAIN 250-AUTH=LOGIN PLAIN 250 8BITMIME
+# example: 220 163.com Anti-spam GT for Coremail System (163com[20141201])
+/ Anti-spam GT for Coremail System \(/ Coremail
+# example: 220 kona.carleton.edu -- Server ESMTP (PMDF V6.2#30648)
+# example version: V6.2#30648
+# version: / -- Server ESMTP \(PMDF / /V[0-9][^)]*/
+/ -- Server ESMTP \(PMDF V[0-9]/ PMDF
+# example: 220 example.com SurgeSMTP (Version 7.1f-15) http://surgemail.com
+# example version: 7.1f-15
+# example: 220 SMTP example.com (Surgemail Version 3.7b6-6)
+# example version: 3.7b6-6
+# version: /(SurgeSMTP \(|Surgemail )Version / /[0-9][^) ]*/
+/ SurgeSMTP \(Version [0-9]|\(Surgemail Version [0-9]/ SurgeMail
+# example: 220 example.com ESMTP Xpressions Version 8.11.119 (WIN-NT) Release Build 18409 ready
+# example version: 8.11.119
+# version: / ESMTP Xpressions Version / /[0-9]+(\.[0-9]+)+/
+/ ESMTP Xpressions Version [0-9]/ Xpressions
+# example: 220 Welcome to my smtp server(EQManager V3.5) ESMTP 250-Welcome to my smtp server(EQManager V3.5) 250-AUTH LOGIN PLAIN 250-AUTH=LOGIN PLAIN 250-PIPELINING 250-SIZE 10485760 250 8BITMIME
+# example version: 3.5
+# version: /\(EQManager V/ /[0-9]+(\.[0-9]+)+/
+/\(EQManager V[0-9]/ EQManager
+# example: 220 xxx.xxx.xxx.xxx ESMTP IdeaSmtpServer v0.80.1 ready.
+# example version: 0.80.1
+# version: / ESMTP IdeaSmtpServer v/ /[0-9]+(\.[0-9]+)+/
+/ ESMTP IdeaSmtpServer v[0-9]/ IdeaSmtpServer
+# example: 220 0b939e3ef53b Microsoft Graph SMTP OAuth Relay 250-0b939e3ef53b 250-SIZE 33554432 250-8BITMIME 250-SMTPUTF8 250-AUTH LOGIN PLAIN 250 HELP
+/ Microsoft Graph SMTP OAuth Relay( |$)/ smtp-oauth-relay
+# Test servers, which catch mail and deliver none.
+# example: 220 localhost Dumbster SMTP service ready 250 OK 211 No help available
+/ Dumbster SMTP service ready( |$)/ Dumbster
+# example: 220 (none) smtp4dev ready 250 Nice to meet you. SIZE
+/ smtp4dev ready( |$)/ smtp4dev
+# example: 220 localhost FakeSMTPd Service ready 250 localhost Hello survey.example.test 500 Command unrecognized
+/ FakeSMTPd Service ready( |$)/ fakesmtpd
+# example: 220 Bonzo SMTP Server 0.2.0 502 Error: command "EHLO" not implemented 250 Hello 127.0.0.1 502 Error: command "HELP" not implemented
+# example version: 0.2.0
+# version: /^220 Bonzo SMTP Server / /[0-9]+(\.[0-9]+)+/
+/^220 Bonzo SMTP Server [0-9]/ bonzo
+# example: 220 unknown mailfront ESMTP 214 2.0.0 Help not available.
+/^220 [^ ]+ mailfront ESMTP( |$)/ mailfront
 # Dovecot's submission service, in front of a relay.
 # example: 220 vm.example.test Dovecot (Debian) ready. 500 5.5.1 Unknown command
 /^220 [^ ]+ Dovecot (\([A-Za-z]+\) )?ready\./ Dovecot
@@ -445,6 +514,19 @@
 # example: 220 foo.bar ESMTP Symantec Mail Security
 # example: 220 foo.bar ESMTP Symantec Messaging Gateway
 / ESMTP Symantec (Mail Security|Messaging Gateway)| SMTP NAVIEG [0-9]/ Symantec
+# example: 220 mail.example.com ESMTP Example Sophos Email Appliance v4.4.1.1
+# example version: 4.4.1.1
+# example: 220 mail.example.com ESMTP Sophos Email Appliance v4.5.3.6
+# example version: 4.5.3.6
+# version: / Sophos Email Appliance v/ /[0-9]+(\.[0-9]+)+/
+/ Sophos Email Appliance v[0-9]/ Sophos
+# Trend Micro's InterScan Messaging Security Virtual Appliance.
+# example: 220 ESMTP IMSVA
+/ ESMTP IMSVA( |$)/ Trend Micro
+# example: 220 AVG ESMTP Proxy Server 7.0.300/7.0.300 [265.8.8]
+# example version: 7.0.300
+# version: / AVG ESMTP Proxy Server / /[0-9]+(\.[0-9]+)+/
+/ AVG ESMTP Proxy Server [0-9]/ AVG
 # example: 220 foo.bar ESMTP SonicWALL (9.0.5.2077)
 # example version: 9.0.5.2077
 # example: 220 foo.bar ESMTP SonicWall (9.1.1.3113)
@@ -545,6 +627,13 @@
 # example: 220 mail.example.net ESMTP 211 DATA HELO EHLO MAIL NOOP QUIT RCPT RSET SAML TURN VRFY
 /211 DATA HELO EHLO MAIL NOOP QUIT RCPT RSET SAML TURN VRFY/ hMailServer
 
+# mailfront (Bruce Guenter's) greets with the name it is given.
+# example: 220 vm ESMTP 214 2.0.0 Help not available.
+/^220 [^ ]+ ESMTP( 250[- ].*)? 214 2\.0\.0 Help not available\.( 221 .*)?$/ mailfront
+# The npm package smtp-protocol greets with the host name alone.
+# example: 220 vm 503 Bad sequence: HELO, EHLO, or LHLO expected.
+/^220 [^ ]+ 503 Bad sequence: HELO, EHLO, or LHLO expected\./ smtp-protocol
+
 # Products, by their answers to EHLO alone ------------------------------------
 
 # Many products greet with a banner of the administrator's choosing, and
@@ -553,6 +642,10 @@
 # Stalwart's reply to EHLO, in its source and in session logs.
 # example: 220 mail.example.org ESMTP 250-mail.example.org you had me at EHLO 250-STARTTLS 250-SMTPUTF8 250-SIZE 104857600 250-PIPELINING 250-ENHANCEDSTATUSCODES 250 8BITMIME
 / 250[- ][^ ]+ you had me at EHLO( |$)/ Stalwart
+# Postfix's reply to EHLO: its host name alone, then the extensions in the
+# order of its source (smtpd.c): PIPELINING, SIZE, VRFY, ETRN, ...
+# example: 220 mail.example.test ESMTP 250-mail.example.test 250-PIPELINING 250-SIZE 10240000 250-ETRN 250-AUTH PLAIN LOGIN 250-AUTH=PLAIN LOGIN 250-ENHANCEDSTATUSCODES 250-8BITMIME 250-DSN 250 CHUNKING
+/ 250-[^ ]+ 250-PIPELINING 250-SIZE( [0-9]+)? (250-VRFY )?250-ETRN( |$)/ Postfix
 # Google's reply to EHLO names the host and the client's address.
 # example: 220 mail.example.org ESMTP 250-mx.google.com at your service, [192.0.2.25] 250-SIZE 157286400 250-8BITMIME 250-STARTTLS 250-ENHANCEDSTATUSCODES 250-PIPELINING 250-CHUNKING 250 SMTPUTF8
 / 250[- ][^ ]+\.google\.com at your service, \[/ Google
