@@ -493,6 +493,9 @@
 # example: 220 0b939e3ef53b Microsoft Graph SMTP OAuth Relay 250-0b939e3ef53b 250-SIZE 33554432 250-8BITMIME 250-SMTPUTF8 250-AUTH LOGIN PLAIN 250 HELP
 / Microsoft Graph SMTP OAuth Relay( |$)/ smtp-oauth-relay
 # Test servers, which catch mail and deliver none.
+# Postfix's smtp-sink, a test server, greets with its default host name.
+# example: 220 smtp-sink ESMTP 500 5.5.1 Error: unknown command
+/^220 smtp-sink ESMTP( |$)/ smtp-sink
 # example: 220 localhost Dumbster SMTP service ready 250 OK 211 No help available
 / Dumbster SMTP service ready( |$)/ Dumbster
 # example: 220 (none) smtp4dev ready 250 Nice to meet you. SIZE
