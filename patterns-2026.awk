@@ -59,7 +59,10 @@
 # example: 220 mtaproxy121.aol.mail.ne1.yahoo.com ESMTP ready 502 5.5.1 Command not implemented
 # Yahoo's refusals point to its help pages.
 # example: 421 VS1-IP Excessive unknown recipients - possible Open Relay http://help.yahoo.com/help/us/mail/spam/spam-18.html (#4.1.8)
-/\.yahoo\.com ESMTP ready|^[45][0-9][0-9][ -].* https?:\/\/help\.yahoo\.com\/help\// Yahoo
+# example: 421 4.7.0 [TS01] Messages from <OUR_IP_ADDRESS> temporarily deferred due to user complaints -; see http://postmaster.yahoo.com/421-ts01.html
+/\.yahoo\.com ESMTP ready|^[45][0-9][0-9][ -].* https?:\/\/(help\.yahoo\.com\/help|postmaster\.yahoo\.com)\// Yahoo
+# example: 220 BAY004-MC2F22.hotmail.com Sending unsolicited commercial or bulk e-mail to Microsoft's computer network is prohibited. Other restrictions are found at http://privacy.microsoft.com/en-us/anti-spam.mspx. Fri, 6 Oct 2017 17:36:56 -0700
+/^220 [^ ]+\.hotmail\.com Sending unsolicited commercial or bulk e-mail to Microsoft's computer network is prohibited\./ Outlook.com
 # example: 220 mx0b-00164701.pphosted.com ESMTP mfa-m0214089 502 5.5.1 Command not implemented
 /\.pphosted\.com ESMTP/ Proofpoint
 # example: 220 eu-smtp-inbound-1.mimecast.com ESMTP 502 5.5.1 Command not implemented
@@ -76,7 +79,8 @@
 # example: 220 gmx.com (mrgmx001) Nemesis ESMTP Service ready 250-gmx.com Hello [192.168.139.1] [xxx.xxx.xxx.xxx] 250-SIZE 31457280 250-AUTH LOGIN PLAIN 250 STARTTLS
 /gmx\.(net|com|de) \([a-z0-9]+\) Nemesis ESMTP/ GMX
 # example: 220 smtp.web.de ESMTP Web.de V4.91#2 Sun, 24 Nov 2002 16:51:20 +0100
-/(^[2-5][0-9][0-9][ -]|[ .])web\.de (ESMTP Web\.de V[0-9]|\([a-z0-9]+\) Nemesis ESMTP)/ Web.de
+# example: 220 smtp01.web.de ESMTP WEB.DE V4.110#2 Mon, 25 Jul 2011 12:16:08 +0200 250-smtp01.web.de Hello Zerobit [178.5.114.130] 250-SIZE 69920427 250-PIPELINING 250-AUTH PLAIN LOGIN 250-STARTTLS 250 HELP
+/(^[2-5][0-9][0-9][ -]|[ .])web\.de (ESMTP (Web\.de|WEB\.DE) V[0-9]|\([a-z0-9]+\) Nemesis ESMTP)/ Web.de
 # 1&1's and IONOS's servers, of the same house, greet in the same words.
 # example: 220 smtp.1und1.de (mrbap1) Welcome to Nemesis ESMTP server
 # example: 554-kundenserver.de (mxeue010) Nemesis ESMTP Service not available 554-No SMTP service 554 invalid DNS PTR resource record, IP=198.179.57.23
@@ -119,7 +123,19 @@
 / Maillennium ESMTP\// Maillennium
 # Alibaba's mail exchangers, for its own mail and the domains it hosts.
 # example: 220 smtp.aliyun-inc.com MX AliMail Server
-/^220[ -][^ ]+ MX AliMail Server( |$)/ AliMail
+# example: 220 smtp.aliyun.com MX AliMail Server(127.0.0.1)
+/^220[ -][^ ]+ MX AliMail Server( |\(|$)/ AliMail
+# example: 220 resimta-a2p-650779.sys.comcast.net resimta-a2p-650779.sys.comcast.net ESMTP server ready 250-resimta-a2p-650779.sys.comcast.net hello [5.161.254.101], pleased to meet you 250-HELP 250-SIZE 36700160 250-ENHANCEDSTATUSCODES 250-8BITMIME 250-STARTTLS 250 OK
+# example: 554 example.com eaxmple.com 203.0.113.2 found on one or more DNSBLs, see http://postmaster.comcast.net/smtp-error-codes.php#BL000010
+/\.comcast\.net ESMTP server ready|^[45][0-9][0-9][ -].* https?:\/\/postmaster\.comcast\.net\// Comcast
+# example: 220 msag500.nifty.com ESMTP Nifty Mail Server 250-msag500.nifty.com Hello softbank219*********.bbtec.net [219.***.**.**], pleased to meet you 250-ENHANCEDSTATUSCODES 250-PIPELINING 250-8BITMIME 250-SIZE 20971520 250-DSN 250-AUTH=PLAIN LOGIN CRAM-MD5 250-AUTH PLAIN LOGIN CRAM-MD5 250-DELIVERBY 250 HELP
+/\.nifty\.com ESMTP Nifty Mail Server( |$)/ Nifty
+# example: 220 avasout06 smtp relay.plus.net 501 EHLO requires valid address
+/^220 [^ ]+ smtp relay\.plus\.net( |$)/ Plusnet
+# example: 220 dcmimail1.emirates.net.ae Server IN ESMTP (Etisalt Mail Server 10.5) Ready
+/ Server IN ESMTP \(Etisalt Mail Server [0-9]/ Etisalat
+# example: 220 smtp.mailtrap.io ESMTP ready 250-smtp.mailtrap.io 250-SIZE 5242880 250-PIPELINING 250-ENHANCEDSTATUSCODES       250-8BITMIME 250-DSN 250-AUTH PLAIN LOGIN CRAM-MD5 250 STARTTLS
+/^220 ([^ ]+\.)?mailtrap\.io ESMTP/ Mailtrap
 
 # Products, by their default greetings ----------------------------------------
 
@@ -195,7 +211,10 @@
 / ESMTP (Debian )?Sendmail[ ;]/ sendmail
 # example: 220 Sendmail ESMTP ready
 # example: 220 foo.bar Sendmail SMI-8.6/SMI-SVR4 ready at Sun, 29 Jul 2001 22:58:46 -0400
-/ Sendmail (AIX ?[0-9]|SMI-[0-9])|^220 Sendmail ESMTP ready/ sendmail
+# example: 220 flare.sunspot.noao.edu Sendmail 4.1/SMI-4.1 ready at Fri, 5 Jul 93 13:13:01 MDT
+# example: 220 mail.example.com ESMTP sendmail (AIX/PPC)
+# example: 220 smtp sendmail v8.12.11 (IBM AIX 4.3)
+/ Sendmail (AIX ?[0-9]|SMI-[0-9]|[0-9.]+\/SMI-[0-9])|^220 Sendmail ESMTP ready| ESMTP sendmail \(AIX| sendmail v8\.[0-9]/ sendmail
 # example: 220 mx.example.org ESMTP OpenSMTPD 214-2.0.0 This is OpenSMTPD 214-2.0.0 To report bugs in the implementation, please contact bugs@openbsd.org 214-2.0.0 with full details 214 2.0.0 End of HELP info
 / ESMTP OpenSMTPD|This is OpenSMTPD/ OpenSMTPD
 # example: 220 mx.example.net ESMTP Haraka/3.0.2 ready 250 Not implemented
@@ -231,8 +250,10 @@
 # example version: 10.45
 # example: 220 ESMTP MailEnable Service, Version: 9.53
 # example version: 9.53
-# version: / ESMTP MailEnable Service, Version: / /[0-9]+(\.[0-9]+)+/
-/ ESMTP MailEnable Service, Version: / MailEnable
+# example: 220 example.home ESMTP Mail Enable SMTP Service, Version: 1.5018-- ready at Thu, 20 Apr 2023 22:17:45 +0300
+# example version: 1.5018
+# version: / ESMTP (MailEnable|Mail Enable SMTP) Service, Version: / /[0-9]+(\.[0-9]+)+/
+/ ESMTP (MailEnable|Mail Enable SMTP) Service, Version: / MailEnable
 # Kerio Connect was called Kerio MailServer.
 # example: 220 mail.example.net Kerio MailServer 6.7.3 ESMTP ready 502 5.5.1 Command not implemented
 # example version: 6.7.3
@@ -508,6 +529,28 @@
 /^220 Bonzo SMTP Server [0-9]/ bonzo
 # example: 220 unknown mailfront ESMTP 214 2.0.0 Help not available.
 /^220 [^ ]+ mailfront ESMTP( |$)/ mailfront
+# example: 220 mail.sf-mail.de Qsmtpd 0.34dev ESMTP 250-mail.sf-mail.de 250-ENHANCEDSTATUSCODES 250-PIPELINING 250-8BITMIME 250-STARTTLS 250 SIZE
+# example version: 0.34dev
+# version: / Qsmtpd / /[0-9][^ ]*/
+/ Qsmtpd [0-9][^ ]* ESMTP/ Qsmtpd
+# example: 220 test-sample.jp E-POST ESMTP Receiver v5 (5.0x) Bld:xxxxxxxxx
+/ E-POST ESMTP Receiver v[0-9]/ E-POST Mail Server
+# example: 220 mail.example.com IBM PROFs ESMTP gateway AIX 4.3.3 Fri, 11 Jan 2019 11:38:14 +0300
+/ IBM PROFs ESMTP gateway/ IBM PROFS gateway
+# example: 220 operamail.com InterChange ESMTP v3.62 Ready
+# example version: 3.62
+# version: / InterChange ESMTP v/ /[0-9]+(\.[0-9]+)+/
+/ InterChange ESMTP v[0-9]/ InterChange
+# example: 220 minirelay server v0.9.74d ready 250-net 250-auth login 250 help
+# example version: 0.9.74d
+# version: /^220 minirelay server v/ /[0-9]+(\.[0-9]+)+[a-z]?/
+/^220 minirelay server v[0-9]/ MiniRelay
+# SmtpServer, a .NET library, greets with its version after the host name.
+# example: 220 mail.xx v4.3.0.0 ESMTP ready
+/^220 [^ ]+ v[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+ ESMTP ready( |$)/ SmtpServer (.NET)
+# Proxmox Mail Gateway's Postfix, with the banner it sets.
+# example: 220-afriendsmailserver ESMTP Proxmox
+/^220[ -][^ ]+ ESMTP Proxmox( |$)/ Proxmox Mail Gateway
 # Dovecot's submission service, in front of a relay.
 # example: 220 vm.example.test Dovecot (Debian) ready. 500 5.5.1 Unknown command
 /^220 [^ ]+ Dovecot (\([A-Za-z]+\) )?ready\./ Dovecot
@@ -623,6 +666,8 @@
 # Nodemailer's smtp-server, under many Node mail servers, points to the RFC.
 # example: 220 vm ESMTP 214 See https://tools.ietf.org/html/rfc5321 for details
 /214 See https:\/\/tools\.ietf\.org\/html\/rfc5321 for details/ Nodemailer smtp-server
+# example: 421 user-PC You talk too soon
+/^421 [^ ]+ You talk too soon( |$)/ Nodemailer smtp-server
 # Cisco's Email Security Appliance (IronPort) lists its commands in lower case.
 # example: 220 C680.lab.test ESMTP 214-The following commands are recognized 214- auth data ehlo helo 214- help mail noop quit 214 rcpt rset vrfy
 /214-The following commands are recognized 214- +auth +data +ehlo +helo 214- +help +mail +noop +quit 214 +rcpt +rset +vrfy/ Cisco ESA
