@@ -77,7 +77,8 @@
 # GMX's and Web.de's servers are Nemesis; they name their domain first.
 # example: 554-gmx.net (mxgmx015) Nemesis ESMTP Service not available 554-No SMTP service 554-IP address is black listed. 554 For explanation visit http://postmaster.gmx.com/en/error-messages?ip=185.xx.xx.xx&c=bl
 # example: 220 gmx.com (mrgmx001) Nemesis ESMTP Service ready 250-gmx.com Hello [192.168.139.1] [xxx.xxx.xxx.xxx] 250-SIZE 31457280 250-AUTH LOGIN PLAIN 250 STARTTLS
-/gmx\.(net|com|de) \([a-z0-9]+\) Nemesis ESMTP/ GMX
+# example: 220 mx0.gmx.net GMX Mailservices ESMTP {mx079} 250-mx0.gmx.net GMX Mailservices 250-8BITMIME 250-ENHANCEDSTATUSCODES 250 SIZE
+/gmx\.(net|com|de) (\([a-z0-9]+\) Nemesis|GMX Mailservices) ESMTP/ GMX
 # example: 220 smtp.web.de ESMTP Web.de V4.91#2 Sun, 24 Nov 2002 16:51:20 +0100
 # example: 220 smtp01.web.de ESMTP WEB.DE V4.110#2 Mon, 25 Jul 2011 12:16:08 +0200 250-smtp01.web.de Hello Zerobit [178.5.114.130] 250-SIZE 69920427 250-PIPELINING 250-AUTH PLAIN LOGIN 250-STARTTLS 250 HELP
 /(^[2-5][0-9][0-9][ -]|[ .])web\.de (ESMTP (Web\.de|WEB\.DE) V[0-9]|\([a-z0-9]+\) Nemesis ESMTP)/ Web.de
@@ -89,7 +90,14 @@
 /^[2-5][0-9][0-9][ -]([^ ]+\.)?strato\.de[ :]/ Strato
 # domainfactory's relays greet as "dfex".
 # example: 220 smtprelay01.ispgateway.de ESMTP dfex 250-smtprelay01.ispgateway.de Hello MacbookPro-Christian [89.26.38.13] 250-SIZE 104857600 250-8BITMIME 250-PIPELINING 250-AUTH PLAIN LOGIN 250-STARTTLS 250 HELP
-/\.ispgateway\.de ESMTP dfex( |$)/ domainfactory
+# example: 220 smtprelay06.xxx.xx ESMTP dfex
+/^220 [^ ]+ ESMTP dfex( |$)/ domainfactory
+# example: 220 p3plsmtpa06-06.prod.phx3.secureserver.net ESMTP 250-p3plsmtpa06-06.prod.phx3.secureserver.net hello [190.165.92.132], secureserver.net 250-HELP 250-AUTH LOGIN PLAIN 250-SIZE 31457280 250-PIPELINING 250-8BITMIME 250 OK
+/^220 [^ ]+\.secureserver\.net ESMTP( |$)/ GoDaddy
+# example: 554 IP=98.130.1.230 - A problem occurred. (Ask your postmaster for help or to contact tosa@rx.t-online.de to clarify.) (BL)
+/ tosa@rx\.t-online\.de( |$)/ T-Online
+# example: 554 cmgw-3.mail.tiscali.it Tu5K1y00g1wtCLS01 IP: 74.208.74.90, You are not allowed to send mail. Please see http://csi.cloudmark.com/reset-request/?ip=74.208.74.90 if you feel this is in error.
+/^[2-5][0-9][0-9][ -][^ ]+\.mail\.tiscali\.it / Tiscali
 # Tencent's servers greet in the name of their own XMail.
 # example: 220 newxmesmtplogicsvrsza5.qq.com XMail Esmtp QQ Mail Server.
 # example: 220 smtp.qq.com Esmtp QQ Mail Server 250-smtp.qq.com 250-PIPELINING 250-SIZE 73400320 250-AUTH LOGIN PLAIN 250-AUTH=LOGIN 250-MAILCOMPRESS 250 8BITMIME
@@ -107,7 +115,8 @@
 /^220 Welcome to Road Runner\. NO UCE / Road Runner
 # example: 220-mtaig-maa03.mx.aol.com ESMTP Internet Inbound 220-AOL and its affiliated companies do not 220-authorize the use of its proprietary computers and computer 220-networks to accept, transmit, or distribute unsolicited bulk 220-e-mail sent from the internet. 220-Effective immediately: 220-AOL may no longer accept connections from IP addresses 220 which no do not have reverse-DNS (PTR records) assigned.
 # example: 220-rly-mc02.mx.aol.com ESMTP mail_relay_in-mc02.5; Tue, 12 May 2009 14:17:08 -0400 220-America Online (AOL) and its affiliated companies do not 220- authorize the use of its proprietary computers and computer 220- networks to accept, transmit, or distribute unsolicited bulk 220- e-mail sent from the internet. Effective immediately: AOL 220- may no longer accept connections from IP addresses which 220 have no reverse-DNS (PTR record) assigned.
-/\.mx\.aol\.com ESMTP / AOL
+# example: 554- (RTR:BL) https://postmaster.aol.com/error-codes#554rtrbl 554 Connecting IP: 198.54.120.192
+/\.mx\.aol\.com ESMTP |^[45][0-9][0-9][ -].* https?:\/\/postmaster\.aol\.com\// AOL
 # Apple's mail exchangers for iCloud greet as its "iscream" proxy.
 # example: 220 iCloud iscream SMTP proxy - p00-iscream-smtp-d759469dd-ss5bd 3.5.0 (2403B23-529c1e05a5df)
 /^220 iCloud iscream SMTP proxy / iCloud
@@ -214,7 +223,8 @@
 # example: 220 flare.sunspot.noao.edu Sendmail 4.1/SMI-4.1 ready at Fri, 5 Jul 93 13:13:01 MDT
 # example: 220 mail.example.com ESMTP sendmail (AIX/PPC)
 # example: 220 smtp sendmail v8.12.11 (IBM AIX 4.3)
-/ Sendmail (AIX ?[0-9]|SMI-[0-9]|[0-9.]+\/SMI-[0-9])|^220 Sendmail ESMTP ready| ESMTP sendmail \(AIX| sendmail v8\.[0-9]/ sendmail
+# example: 220-mail.example.com ESMTP AIX Sendmail 7.5.3
+/ Sendmail (AIX ?[0-9]|SMI-[0-9]|[0-9.]+\/SMI-[0-9])|^220 Sendmail ESMTP ready| ESMTP sendmail \(AIX| AIX Sendmail [0-9]| sendmail v8\.[0-9]/ sendmail
 # example: 220 mx.example.org ESMTP OpenSMTPD 214-2.0.0 This is OpenSMTPD 214-2.0.0 To report bugs in the implementation, please contact bugs@openbsd.org 214-2.0.0 with full details 214 2.0.0 End of HELP info
 / ESMTP OpenSMTPD|This is OpenSMTPD/ OpenSMTPD
 # example: 220 mx.example.net ESMTP Haraka/3.0.2 ready 250 Not implemented
@@ -488,7 +498,12 @@
 # Coremail, the server of NetEase's 126.com and 163.com and of many others.
 # example: 220 126.com Anti-spam GT for Coremail System (126com[071018]) 250-mail 250-AUTH LOGIN PLAIN 250-AUTH=LOGIN PLAIN 250 8BITMIME
 # example: 220 163.com Anti-spam GT for Coremail System (163com[20141201])
-/ Anti-spam GT for Coremail System \(/ Coremail
+# example: 220 163.com Coremail SMTP(Anti Spam) System
+/ Anti-spam GT for Coremail System \(| Coremail SMTP\(Anti Spam\) System/ Coremail
+# example: 220 testsrv.com SMTP Guerrilla(1.5.1-90-gf9c4965) #1 (1) 2019-08-04T13:40:52+03:00
+# example version: 1.5.1-90-gf9c4965
+# version: / SMTP Guerrilla\(/ /[0-9][^)]*/
+/ SMTP Guerrilla\([0-9]/ go-guerrilla
 # example: 220 kona.carleton.edu -- Server ESMTP (PMDF V6.2#30648)
 # example version: V6.2#30648
 # version: / -- Server ESMTP \(PMDF / /V[0-9][^)]*/
