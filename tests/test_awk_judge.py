@@ -22,7 +22,12 @@ from mxsurvey import ere, patterns, record
 from programs import run
 
 # A failure names the regex and the text; shrinking a batch would take long.
-BATCH = settings(max_examples=int(os.environ.get("EXAMPLES", 40)), deadline=None, derandomize=True,
+# EXAMPLES=300 in the environment looks further than a run of the suite does
+# (mawk 1.3.4 then shows a bug that mtaguess --awk does not write around:
+# /(x*by*)*/ does not match a text without a b, where the empty match is
+# one).
+BATCH = settings(max_examples=int(os.environ.get("EXAMPLES", 40)), deadline=None,
+                 derandomize=True,
                  phases=[Phase.explicit, Phase.generate],
                  suppress_health_check=[HealthCheck.too_slow,
                                         HealthCheck.function_scoped_fixture,
