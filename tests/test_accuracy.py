@@ -43,6 +43,19 @@ def test_a_wrong_label_fails_the_check(tmp_path):
     assert accuracy("--corpus", str(corpus)).returncode == 0
 
 
+def test_another_version_of_the_list_is_measured_in_its_place(tmp_path):
+    corpus = tmp_path / "corpus.tsv"
+    corpus.write_text("Exim\thttps://example.org/\t220 mx.example.net ESMTP Exim 4.96\\r\\n\n"
+                      "Postfix\thttps://example.org/\t220 mx.example.net ESMTP Postfix\\r\\n\n")
+    earlier = tmp_path / "earlier.awk"
+    earlier.write_text("# example: 220 mx ESMTP Postfix\n/ ESMTP Postfix/ Postfix\n")
+    done = accuracy("--corpus", str(corpus), "--list", str(earlier))
+    totals = [line for line in done.stdout.splitlines() if line.startswith("all ")]
+    # the 1998 list after it names Exim
+    assert totals and totals[0].split()[1:4] == ["2", "1/1/0", "2/0/0"], done.stdout
+    assert "2/0/0" in accuracy("--corpus", str(corpus)).stdout
+
+
 @pytest.mark.parametrize("line, message", [
     ("Postfix\t220 mx ESMTP Postfix\\r\\n", "a text is LABEL, SOURCE and TRANSCRIPT"),
     ("Postfix\tsrc\t220 mx\\q\\r\\n", "transcript: bad escape"),
