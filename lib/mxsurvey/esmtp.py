@@ -239,6 +239,7 @@ class _Server(asyncio.Protocol):
         """The next whole reply: its lines up to the first that is not
         `ddd-...`.  Raises _Ended when there is none to be had."""
         wait = self.read_timeout if wait is None else min(self.read_timeout, wait)
+        due = False  # whether the timer came due
         while True:
             if self.gone == "cut":
                 raise _Ended("cut")
@@ -247,15 +248,20 @@ class _Server(asyncio.Protocol):
                 return whole
             if self.gone:
                 raise _Ended(self.gone)
+            # Time is judged only once the timer came due, and after what
+            # came by then is taken: when the loop was busy with other
+            # exchanges, the reply and the timer come in the same turn of
+            # it, and the reply is the server's in time.
+            if due and self.loop.time() >= self.deadline:
+                raise _Ended("deadline")
+            if due and self.loop.time() >= self.last_heard + wait:
+                raise _Ended("timeout")
             self.waiter = self.loop.create_future()
             try:
                 async with asyncio.timeout_at(min(self.last_heard + wait, self.deadline)):
                     await self.waiter
             except TimeoutError:
-                if self.loop.time() >= self.deadline:
-                    raise _Ended("deadline") from None
-                if self.loop.time() >= self.last_heard + wait:
-                    raise _Ended("timeout") from None
+                due = True
 
     def _take_reply(self):
         unread = self.unread

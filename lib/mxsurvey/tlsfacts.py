@@ -9,7 +9,6 @@ certificate is judged afterwards, by certificate.validation, and recorded
 beside the rest.
 """
 
-import asyncio
 import errno
 import ssl
 import warnings
@@ -87,19 +86,28 @@ async def handshake(loop, transport, protocol, context, server_name, ends_at, de
     """Step 5: TLS over `transport`, by `ends_at` (the read timeout's end)
     and never past `deadline`; return the TLS transport, whose decrypted
     bytes go to `protocol`.  Raises HandshakeFailed, having closed
-    `transport`."""
+    `transport`.
+
+    The time is kept by the handshake's own timer (ssl_handshake_timeout),
+    which asyncio cancels when the handshake completes, and not by a timer
+    around the call: one that cancels the call would throw away a handshake
+    whose last bytes were read in the same turn of the loop as it came due,
+    as happens when the loop was busy with other exchanges (many handshakes
+    at once on a loaded machine) while those bytes arrived.  The server was
+    in time; the lateness was ours."""
     limit = min(ends_at, deadline)
     try:
-        async with asyncio.timeout_at(limit):
-            return await loop.start_tls(
-                transport, protocol, context, server_hostname=server_name,
-                ssl_handshake_timeout=max(limit - loop.time(), 0.001) + 1)
-    except TimeoutError:
-        note = reason = "deadline" if loop.time() >= deadline else "timeout"
+        return await loop.start_tls(
+            transport, protocol, context, server_hostname=server_name,
+            ssl_handshake_timeout=max(limit - loop.time(), 0.001))
     except ssl.SSLError as error:
         note, reason = "handshake", failure_reason(error)  # not TLS, an alert, ...
     except ConnectionError as error:
-        note = reason = "reset" if error.errno == errno.ECONNRESET else "closed"
+        if isinstance(error, ConnectionAbortedError) and error.errno is None:
+            # the handshake's timer (the kernel's ECONNABORTED has its errno)
+            note = reason = "deadline" if deadline <= ends_at else "timeout"
+        else:
+            note = reason = "reset" if error.errno == errno.ECONNRESET else "closed"
     except OSError:
         note = reason = "reset"
     transport.abort()
