@@ -1,5 +1,6 @@
 """smtpprobe against scripted SMTP servers on loopback addresses (real sockets)."""
 
+import bisect
 import os
 import re
 import selectors
@@ -423,15 +424,22 @@ def test_rate_spaces_new_connections(farm):
 @pytest.mark.timeout(60)
 def test_the_rate_cap_is_held_within_a_few_percent():
     # Measured where it matters, at the servers: 200 connections at 100 a
-    # second take 1.99 s from the first accept to the last.  Never faster
-    # (the cap), and on a busy machine not much slower either.
+    # second.  Never more than the cap in any second, and on a busy machine
+    # not much slower either.  One accept that came late (the first, when
+    # the machine was busy) shortens the span from the first to the last
+    # without any second holding more than the cap, so the pace is taken
+    # between the 10th and the 190th.
     cap = 100
     with Farm() as farm:
         servers = [farm.serve(smtp(b"220 hi\r\n", b"214 ok\r\n", pause=0)) for _ in range(200)]
         result = probe(farm, servers, "--rate", str(cap), "--concurrency", "200")
         arrivals = sorted(farm.arrivals)
     assert len(records(result)) == 200
-    measured = (len(arrivals) - 1) / (arrivals[-1] - arrivals[0])
+    busiest = max(bisect.bisect_left(arrivals, start + 1.0) - index
+                  for index, start in enumerate(arrivals))
+    assert busiest <= 1.02 * cap + 1, busiest
+    middle = arrivals[9:190]
+    measured = (len(middle) - 1) / (middle[-1] - middle[0])
     assert 0.95 * cap <= measured <= 1.02 * cap, measured
 
 
