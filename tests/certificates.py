@@ -1,5 +1,6 @@
 """Certificates made for a test: a CA of its own, leaves it signs (or that
-sign themselves), written as PEM files for servers and for --ca-file."""
+sign themselves), written as PEM files for servers and for --ca-file; and
+the names a hostile certificate may carry, for hypothesis."""
 
 import datetime
 import hashlib
@@ -9,6 +10,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
+from hypothesis import strategies as st
 
 NOW = datetime.datetime.now(datetime.timezone.utc)
 DAY = datetime.timedelta(days=1)
@@ -89,3 +91,19 @@ def server_context(cert_path, key_path, maximum=None, ciphers=None):
     context.set_ciphers(ciphers or "ALL:@SECLEVEL=0")
     context.load_cert_chain(cert_path, key_path)
     return context
+
+
+def hostile_text(max_size):
+    """Names as a hostile certificate may carry them: any character,
+    controls, TABs, line ends, commas and backslashes most of all."""
+    return st.text(
+        st.one_of(st.sampled_from("\t\r\n\x00\x1b\x7f,\\ é€"), st.characters(codec="utf-8")),
+        min_size=1, max_size=max_size,
+    ).filter(lambda text: len(text.encode("utf-8")) <= 64)  # a name's bound, in bytes
+
+
+def hostile_dns_name(max_size):
+    """A DNS name in a certificate is ASCII (IA5String); any ASCII, controls too."""
+    return st.text(
+        st.one_of(st.sampled_from("\t\r\n\x00\x1b\x7f,\\ "), st.characters(max_codepoint=127)),
+        min_size=1, max_size=max_size)

@@ -13,16 +13,8 @@ from mxsurvey import certificate, esmtp, record
 PRINTABLE_FIELD = re.compile(rb"[\x20-\x7e]*\Z")
 MXHOST = "mx.example.org"
 
-# Names as a hostile certificate may carry them: any character, controls,
-# TABs, line ends, commas and backslashes most of all.
-HOSTILE_TEXT = st.text(
-    st.one_of(st.sampled_from("\t\r\n\x00\x1b\x7f,\\ é€"), st.characters(codec="utf-8")),
-    min_size=1, max_size=40,
-).filter(lambda text: len(text.encode("utf-8")) <= 64)  # a name's bound, in bytes
-# A DNS name in a certificate is ASCII (IA5String); any ASCII, controls too.
-HOSTILE_DNS_NAME = st.text(
-    st.one_of(st.sampled_from("\t\r\n\x00\x1b\x7f,\\ "), st.characters(max_codepoint=127)),
-    min_size=1, max_size=40)
+HOSTILE_TEXT = certificates.hostile_text(max_size=40)
+HOSTILE_DNS_NAME = certificates.hostile_dns_name(max_size=40)
 
 
 @settings(max_examples=60, deadline=None)
