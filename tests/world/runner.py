@@ -152,23 +152,32 @@ def main(argv=None):
                 f"{'serving' if args.serve else 'surveying'} the rest.")
         if args.serve:
             return served.serve(pid_file, directory, world, private, args.concurrency, say)
-        with Servers(directory, world, private, args.concurrency) as servers:
-            survey = Survey(directory, servers, args.timeout, args.concurrency)
-            say(f"Surveying: {survey.command_line()}")
-            survey.run()
-        say()
-        say(survey.report.rstrip("\n"))
-        say()
-        leave_pictures(survey.path("report"), args.pictures or PICTURES)
-        for line in survey.timings(len(world.domains)) + [servers.said()]:
-            say(line)
-        lines, same = compare(survey.report, world)
-        for line in lines:
-            say(line)
-        return 0 if same or not args.check else 1
+        return survey_and_check(args, directory, world, private, Survey, PICTURES,
+                                lambda survey: compare(survey.report, world))
     finally:
         if not args.keep:
             shutil.rmtree(directory, ignore_errors=True)
+
+
+def survey_and_check(args, directory, world, private, survey_class, pictures, compared):
+    """Survey the world with survey_class, say its report and timings,
+    leave its pictures, and say how it compares with the world
+    (compared(survey): lines, and whether they are the same); the exit
+    status."""
+    with Servers(directory, world, private, args.concurrency) as servers:
+        survey = survey_class(directory, servers, args.timeout, args.concurrency)
+        say(f"Surveying: {survey.command_line()}")
+        survey.run()
+    say()
+    say(survey.report.rstrip("\n"))
+    say()
+    leave_pictures(survey.path("report"), args.pictures or pictures)
+    for line in survey.timings(len(world.domains)) + [servers.said()]:
+        say(line)
+    lines, same = compared(survey)
+    for line in lines:
+        say(line)
+    return 0 if same or not args.check else 1
 
 
 def enter_network(args):
@@ -204,21 +213,10 @@ def main_today(args, pid_file):
             say(f"No private network ({why_not}): no IPv6 exchangers.")
         if args.serve:
             return served.serve(pid_file, directory, world, private, args.concurrency, say)
-        with Servers(directory, world, private, args.concurrency) as servers:
-            survey = todaysurvey.TodaySurvey(directory, servers, args.timeout, args.concurrency)
-            say(f"Surveying: {survey.command_line()}")
-            survey.run()
-        say()
-        say(survey.report.rstrip("\n"))
-        say()
-        leave_pictures(survey.path("report"), args.pictures or PICTURES + "-today")
-        for line in survey.timings(len(world.domains)) + [servers.said()]:
-            say(line)
-        lines, same = todaysurvey.compare(survey.report, os.path.join(directory, "guessed"),
-                                          world)
-        for line in lines:
-            say(line)
-        return 0 if same or not args.check else 1
+        return survey_and_check(
+            args, directory, world, private, todaysurvey.TodaySurvey, PICTURES + "-today",
+            lambda survey: todaysurvey.compare(survey.report, os.path.join(directory, "guessed"),
+                                               world))
     finally:
         if not args.keep:
             shutil.rmtree(directory, ignore_errors=True)
