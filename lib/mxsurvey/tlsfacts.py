@@ -123,11 +123,12 @@ class Session:
         cipher = ssl_object.cipher()
         self.cipher = cipher[0] if cipher else ""
         self.leaf = ssl_object.getpeercert(binary_form=True)
-        self.chain = sent_chain(ssl_object)
+        self.chain = sent_chain(ssl_object, self.leaf)
 
 
-def sent_chain(ssl_object):
-    """The certificates the server sent, as DER, in its order.
+def sent_chain(ssl_object, leaf):
+    """The certificates the server sent, as DER, in its order; `leaf`, its
+    first (DER), or None.
 
     Python 3.13 offers this as SSLObject.get_unverified_chain(); 3.10 to 3.12
     have the same method on the object inside.  Without either, only the
@@ -136,7 +137,6 @@ def sent_chain(ssl_object):
     inner = getattr(ssl_object, "_sslobj", None)
     method = (getattr(ssl_object, "get_unverified_chain", None)
               or getattr(inner, "get_unverified_chain", None))
-    leaf = ssl_object.getpeercert(binary_form=True)
     if method is None:
         return [leaf] if leaf else []
     chain = method() or []
