@@ -591,19 +591,29 @@ _STATUS_BYTES = {status: status.encode("ascii") for status in record.STATUSES}
 
 
 class Pace:
-    """Spaces new connections `1/rate` seconds apart (0: no cap).  Each
-    caller reserves the next free start time before it sleeps, so callers
-    waiting together keep the spacing."""
+    """Spaces new connections at least `1/rate` seconds apart (0: no cap).
+    Callers take their turns one at a time, in the order they came, and
+    turns missed while the loop was busy are not made up: a loop busy past
+    several turns lets one connection go, not a burst of them, so no
+    second holds more than `rate` new connections (and one)."""
 
     def __init__(self, rate):
         self.interval = 1 / rate if rate else 0.0
         self.next_start = 0.0
+        self.turns = None  # an asyncio.Lock, made in the loop that waits
 
     async def wait(self):
         if not self.interval:
             return
-        now = asyncio.get_running_loop().time()
-        start = max(now, self.next_start)
-        self.next_start = start + self.interval
-        if start > now:
-            await asyncio.sleep(start - now)
+        if self.turns is None:
+            self.turns = asyncio.Lock()
+        async with self.turns:
+            loop = asyncio.get_running_loop()
+            start = self.next_start
+            if start > loop.time():
+                await asyncio.sleep(start - loop.time())
+            # A turn begun a little late keeps the schedule (the sleep's own
+            # lateness would slow every turn); one a whole interval late
+            # starts it again from now.
+            now = loop.time()
+            self.next_start = (start if now - start < self.interval else now) + self.interval
