@@ -18,7 +18,6 @@ gives back is a status from record.STATUSES and the escaped transcript.
 
 import asyncio
 import errno
-import os
 import re
 import socket
 from typing import NamedTuple
@@ -122,32 +121,12 @@ async def _connect(loop, family, sockaddr, connect_by, source):
         if source is not None:
             sock.setsockopt(socket.IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, 1)
             sock.bind((source, 0))
-        try:
-            async with asyncio.timeout_at(connect_by):
-                await loop.sock_connect(sock, sockaddr)
-        except TimeoutError:
-            _made_meanwhile(sock)
+        async with asyncio.timeout_at(connect_by):
+            await loop.sock_connect(sock, sockaddr)
     except BaseException:
         sock.close()
         raise
     return sock
-
-
-def _made_meanwhile(sock):
-    """Return if `sock` is connected, raise the error that failed it, or
-    raise TimeoutError if it is still connecting.
-
-    The timer comes due in the same turn of the loop as the connection's
-    completion when the loop was busy with other exchanges meanwhile (many
-    at once on a loaded machine): its cancel would throw away a connection
-    the server made in time, so the socket itself is asked."""
-    error = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
-    if error:
-        raise OSError(error, os.strerror(error))
-    try:
-        sock.getpeername()
-    except OSError:  # ENOTCONN: still connecting
-        raise TimeoutError from None
 
 
 def failure(error):
