@@ -65,6 +65,9 @@
 /^220 [^ ]+\.hotmail\.com Sending unsolicited commercial or bulk e-mail to Microsoft's computer network is prohibited\./ Outlook.com
 # example: 220 mx0b-00164701.pphosted.com ESMTP mfa-m0214089 502 5.5.1 Command not implemented
 /\.pphosted\.com ESMTP/ Proofpoint
+# Proofpoint's refusals point to its page for checking an address.
+# example: 554 Blocked - see https://ipcheck.proofpoint.com/?ip=78.225.183.108
+/^[45][0-9][0-9][ -].* https?:\/\/ipcheck\.proofpoint\.com\// Proofpoint
 # example: 220 eu-smtp-inbound-1.mimecast.com ESMTP 502 5.5.1 Command not implemented
 /\.mimecast\.com ESMTP/ Mimecast
 # example: 220 inbound-smtp.us-east-1.amazonaws.com ESMTP Amazon SES f3K9qLx2VbN7tRw8ZpYc 502 5.5.1 Command not implemented
@@ -95,7 +98,8 @@
 # example: 220 p3plsmtpa06-06.prod.phx3.secureserver.net ESMTP 250-p3plsmtpa06-06.prod.phx3.secureserver.net hello [190.165.92.132], secureserver.net 250-HELP 250-AUTH LOGIN PLAIN 250-SIZE 31457280 250-PIPELINING 250-8BITMIME 250 OK
 /^220 [^ ]+\.secureserver\.net ESMTP( |$)/ GoDaddy
 # example: 554 IP=98.130.1.230 - A problem occurred. (Ask your postmaster for help or to contact tosa@rx.t-online.de to clarify.) (BL)
-/ tosa@rx\.t-online\.de( |$)/ T-Online
+# example: 554 IP=x.x.x.x - Dialup/transient IP not allowed. Use a mailgateway or contact toda@rx.t-online.de if obsolete. (DIAL)
+/ to[sd]a@rx\.t-online\.de( |$)/ T-Online
 # example: 554 cmgw-3.mail.tiscali.it Tu5K1y00g1wtCLS01 IP: 74.208.74.90, You are not allowed to send mail. Please see http://csi.cloudmark.com/reset-request/?ip=74.208.74.90 if you feel this is in error.
 /^[2-5][0-9][0-9][ -][^ ]+\.mail\.tiscali\.it / Tiscali
 # Tencent's servers greet in the name of their own XMail.
@@ -103,10 +107,13 @@
 # example: 220 smtp.qq.com Esmtp QQ Mail Server 250-smtp.qq.com 250-PIPELINING 250-SIZE 73400320 250-AUTH LOGIN PLAIN 250-AUTH=LOGIN 250-MAILCOMPRESS 250 8BITMIME
 /qq\.com (XMail )?Esmtp QQ Mail Server/ QQ Mail
 # example: 220 smtp4m.mail.yandex.net ESMTP (Want to use Yandex.Mail for your domain? Visit http://pdd.yandex.ru)
-/\.yandex\.(net|ru) ESMTP/ Yandex
+# example: 220 sas1-37da021029ee.qloud-c.yandex.net SMTP
+/\.yandex\.(net|ru) E?SMTP( |$)/ Yandex
 # example: 220 mxs.mail.ru ESMTP ready
 # example: 220 Mail.Ru ESMTP
-/^220 (mxs\.mail\.ru|Mail\.Ru) ESMTP/ Mail.ru
+# example: 220 smtp5.mail.ru ESMTP ready 250-smtp5.mail.ru 250-SIZE 31457280 250-8BITMIME 250-AUTH PLAIN LOGIN 250 STARTTLS
+# example: 220 smtp50.i.mail.ru ESMTP ready (Looking for Mail for your domain? Visit https://biz.mail.ru)
+/^220 (mxs\.mail\.ru|Mail\.Ru|[^ ]+\.mail\.ru) ESMTP/ Mail.ru
 # example: 220 dmail-rmail-pgvm40 ESMTP welcome to HanMail.Net(tm) ready
 / ESMTP welcome to HanMail\.Net\(tm\) ready/ HanMail
 # example: 220 smtp-mail.cloud.toast.com SMTP Server (NHN Cloud Email SMTP) ready 250-smtp-mail.cloud.toast.com Hello a [10.162.169.253]) 250-PIPELINING 250-ENHANCEDSTATUSCODES 250-8BITMIME 250-STARTTLS 250-AUTH LOGIN PLAIN 250 AUTH=LOGIN PLAIN
@@ -145,6 +152,19 @@
 / Server IN ESMTP \(Etisalt Mail Server [0-9]/ Etisalat
 # example: 220 smtp.mailtrap.io ESMTP ready 250-smtp.mailtrap.io 250-SIZE 5242880 250-PIPELINING 250-ENHANCEDSTATUSCODES       250-8BITMIME 250-DSN 250-AUTH PLAIN LOGIN CRAM-MD5 250 STARTTLS
 /^220 ([^ ]+\.)?mailtrap\.io ESMTP/ Mailtrap
+# Orange's servers (mwinf...) say ME and number their refusals OFRnnn.
+# example: 550 mwinf5c14 ME Adresse IP source bloquee pour incident de spam. Client host blocked for spamming issues. OFR006_102 Ref http://csi.cloudmark.com/reset-request/?ip=xxx.xxx.xxx.xxx [102]
+/^[2-5][0-9][0-9][ -]mwinf[0-9a-z]+ ME .* OFR[0-9]+_[0-9]+ / Orange
+# OVH's shared servers greet with the name of a cluster (player...).
+# example: 220 ssl0.ovh.net player739 250-player739.ha.ovh.net 250-SIZE 104850000 250-AUTH PLAIN LOGIN 250-AUTH=PLAIN LOGIN 250-ENHANCEDSTATUSCODES 250 8BITMIME
+# example: 220 ssl0.ovh.net player739 250-player739.ha.ovh.net 250-SIZE 104850000 250-AUTH PLAIN LOGIN 250-AUTH=PLAIN LOGIN 250-ENHANCEDSTATUSCODES 250 8BITMIME
+/^220 [a-z0-9.-]+\.ovh\.net player[0-9]+( |$)/ OVH
+# example: 220 smtp.naver.com ESMTP for naver.com 250-tsmtp03.nm.naver.com Pleased to meet you 250-SIZE 20971520 250-8BITMIME 250-HELP 250-PIPELINING 250-AUTH LOGIN PLAIN 250-STARTTLS 250 ENHANCEDSTATUSCODES 220 2.7.0 Ready to start TLS. 250-tsmtp03.nm.naver.com Pleased to meet you 250-SIZE 20971520 250-8BITMIME 250-HELP 250-PIPELINING 250-AUTH LOGIN PLAIN 250 ENHANCEDSTATUSCODES
+/^220 [^ ]+ ESMTP for naver\.com( |$)|\.nm\.naver\.com Pleased to meet you( |$)/ Naver
+# example: 220 smtp106.alice.it ESMTP Service ready 250-smtp106.alice.it 250-DSN 250-8BITMIME 250-PIPELINING 250-HELP 250-AUTH=LOGIN 250-AUTH LOGIN CRAM-MD5 DIGEST-MD5 PLAIN 250-DELIVERBY 300 250 SIZE 31457280
+/^220 smtp[0-9]*\.alice\.it ESMTP Service ready( |$)/ Alice.it
+# example: 220 atria.uberspace.de ESMTP 250-atria.uberspace.de 250-STARTTLS 250-PIPELINING 250-8BITMIME 250 AUTH LOGIN PLAIN
+/^220 [a-z0-9-]+\.uberspace\.de ESMTP( |$)/ Uberspace
 
 # Products, by their default greetings ----------------------------------------
 
@@ -241,8 +261,10 @@
 # example version: 23.5.2
 # example: 220 foo.bar ESMTP MDaemon 3.5.7 ready
 # example version: 3.5.7
-# version: / ESMTP MDaemon / /[0-9]+(\.[0-9]+)+/
-/ ESMTP MDaemon [0-9]/ MDaemon
+# version: / ESMTP (MSA )?MDaemon / /[0-9]+(\.[0-9]+)+/
+# example: 220 xxxxxxxxxxxxxxxxxxxxxxxxxxx ESMTP MSA MDaemon 13.5.1; Thu, 15 Sep 2022 10:38:04 +0200 250-xxxxxxxxxxxxxxxxxxxxxxxxxxx Hello localhost, pleased to meet you 250-AUTH LOGIN CRAM-MD5 PLAIN 250-8BITMIME 250-STARTTLS 250 SIZE 220 Begin TLS negotiation 250-xxxxxxxxxxxxxxxxxxxxxxxxxxx.com Hello localhost, pleased to meet you 250-AUTH LOGIN CRAM-MD5 PLAIN 250-8BITMIME 250 SIZE
+# example version: 13.5.1
+/ ESMTP (MSA )?MDaemon [0-9]/ MDaemon
 # example: 220 foo.bar ESMTP service ready [1] MDaemon v2.84 R
 # example version: 2.84
 # example: 220 foo.bar ESMTP service ready [1] MDaemon v2.8.7.0 R
@@ -528,6 +550,12 @@
 / ESMTP IdeaSmtpServer v[0-9]/ IdeaSmtpServer
 # example: 220 0b939e3ef53b Microsoft Graph SMTP OAuth Relay 250-0b939e3ef53b 250-SIZE 33554432 250-8BITMIME 250-SMTPUTF8 250-AUTH LOGIN PLAIN 250 HELP
 / Microsoft Graph SMTP OAuth Relay( |$)/ smtp-oauth-relay
+# example: 220 Greta Mailpit (101) ESMTP Service ready 250-Greta greets ba-dd.cloudflare-email.net 250-SIZE 0 250-AUTH LOGIN PLAIN 250 ENHANCEDSTATUSCODES
+/ Mailpit (\([0-9]+\) )?ESMTP Service ready( |$)/ Mailpit
+# example: 220 a4360929b762 Mailrise 0.0.post1.dev1+gbf98187 250-a4360929b762 250-SIZE 33554432 250-8BITMIME 250-SMTPUTF8 250 HELP
+# example version: 0.0.post1.dev1+gbf98187
+# version: /^220 [^ ]+ Mailrise / /[0-9][^ ]*/
+/^220 [^ ]+ Mailrise [0-9]/ Mailrise
 # Test servers, which catch mail and deliver none.
 # Postfix's smtp-sink, a test server, greets with its default host name.
 # example: 220 smtp-sink ESMTP 500 5.5.1 Error: unknown command
@@ -617,6 +645,9 @@
 /SMTP\/cmap ready|^220[ -]\*\*\*\*\*\*\*\*/ Cisco PIX
 # example: 220 foo.bar SMTP/smap Ready.
 / SMTP\/smap Ready\./ smap
+# rblsmtpd, of ucspi-tcp, answers for a blocked client in place of the MTA.
+# example: 220 rblsmtpd.local 250 rblsmtpd.local 553 You are listed in our local blocklist
+/^220 rblsmtpd\.local( |$)/ rblsmtpd
 # example: 220 192.168.1.1 SMTP AnalogX Proxy 4.15 (Release) ready
 # example version: 4.15
 # version: / SMTP AnalogX Proxy / /[0-9]+(\.[0-9]+)+/
@@ -625,6 +656,9 @@
 # digits in parentheses.
 # example: 220 barracuda.choopa.net ESMTP (2cca12787012f064281cf8557700560b)
 /^220 [^ ]+ ESMTP \([0-9a-f]{32}\)( |$)/ Barracuda
+# Cisco's Email Security Appliances are often named after their old name.
+# example: 554 ironportin-lyk-3.it.gu.se
+/^[2-5][0-9][0-9][ -][Ii]ron[Pp]ort[a-z0-9-]*\.[a-z0-9.-]+( ESMTP)?( |$)/ Cisco ESA
 # amavis, the content filter between an MTA and its virus scanners, answers
 # on a port of its own (10024) and points to its home page.
 # example: 220 [127.0.0.1] ESMTP amavis service ready 214-2.0.0 See amavis home page at: 214 2.0.0 http://www.ijs.si/software/amavisd/
@@ -683,6 +717,8 @@
 /214 See https:\/\/tools\.ietf\.org\/html\/rfc5321 for details/ Nodemailer smtp-server
 # example: 421 user-PC You talk too soon
 /^421 [^ ]+ You talk too soon( |$)/ Nodemailer smtp-server
+# example: 220 andris-outfunnel ESMTP Welcome to My Awesome SMTP Server 250-andris-outfunnel Nice to meet you, [::1] 250-8BITMIME 250-SMTPUTF8 250-STARTTLS 250-SIZE 10485760 250-XCLIENT NAME ADDR PORT PROTO HELO LOGIN 250 XFORWARD NAME ADDR PORT PROTO HELO IDENT SOURCE
+/^220 [^ ]+ ESMTP( .*)? 250-[^ ]+ Nice to meet you, [^ ]+ 250-/ Nodemailer smtp-server
 # Cisco's Email Security Appliance (IronPort) lists its commands in lower case.
 # example: 220 C680.lab.test ESMTP 214-The following commands are recognized 214- auth data ehlo helo 214- help mail noop quit 214 rcpt rset vrfy
 /214-The following commands are recognized 214- +auth +data +ehlo +helo 214- +help +mail +noop +quit 214 +rcpt +rset +vrfy/ Cisco ESA
