@@ -556,6 +556,9 @@
 # example version: 0.0.post1.dev1+gbf98187
 # version: /^220 [^ ]+ Mailrise / /[0-9][^ ]*/
 /^220 [^ ]+ Mailrise [0-9]/ Mailrise
+# slimta's sample configuration names the agent; its EHLO reply greets the client.
+# example: 220 localhost ESMTP Mail Delivery Agent 500 5.5.2 Syntax error, command unrecognized
+/^220 [^ ]+ ESMTP Mail (Delivery|Submission) Agent( |$)/ slimta
 # Test servers, which catch mail and deliver none.
 # Postfix's smtp-sink, a test server, greets with its default host name.
 # example: 220 smtp-sink ESMTP 500 5.5.1 Error: unknown command
@@ -725,6 +728,9 @@
 # hMailServer greets with a welcome message of the administrator's choosing.
 # example: 220 mail.example.net ESMTP 211 DATA HELO EHLO MAIL NOOP QUIT RCPT RSET SAML TURN VRFY
 /211 DATA HELO EHLO MAIL NOOP QUIT RCPT RSET SAML TURN VRFY/ hMailServer
+# pymta greets the client's address and lists its commands in its own order.
+# example: 220 localhost Hello 127.0.0.1 214-Commands supported 214 NOOP HELO QUIT AUTH RCPT DATA RSET HELP MAIL EHLO
+/214 NOOP HELO QUIT AUTH RCPT DATA RSET HELP MAIL EHLO( |$)/ pymta
 
 # mailfront (Bruce Guenter's) greets with the name it is given.
 # example: 220 vm ESMTP 214 2.0.0 Help not available.
