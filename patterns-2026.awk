@@ -54,7 +54,9 @@
 # example: 220 SC1PR80CA0174.outlook.office365.com Microsoft ESMTP MAIL Service ready at Mon, 27 Mar 2023 18:17:53 +0000
 # Before Microsoft 365, Exchange Online (BPOS) greeted from msoutlookonline.net.
 # example: 220 smtpx17.msoutlookonline.net Microsoft ESMTP MAIL Service ready at Fri, 30 May 2008 05:09:46 -0700
-/\.((mail\.protection\.outlook|outlook\.office365)\.com|msoutlookonline\.net) Microsoft ESMTP MAIL Service/ Exchange Online
+# Its servers are named in outlook.com and office365.com, and in the clouds of
+# governments and of 21Vianet in office365.us and outlook.cn.
+/\.((mail\.protection\.outlook|outlook\.office365|[a-z0-9]+\.prod\.outlook)\.com|mail\.protection\.(office365\.us|partner\.outlook\.cn)|msoutlookonline\.net) Microsoft ESMTP MAIL Service/ Exchange Online
 # example: 220 mta4123.mail.ne1.yahoo.com ESMTP ready 502 5.5.1 Command not implemented
 # example: 220 mtaproxy121.aol.mail.ne1.yahoo.com ESMTP ready 502 5.5.1 Command not implemented
 # Yahoo's refusals point to its help pages.
@@ -67,7 +69,8 @@
 /\.pphosted\.com ESMTP/ Proofpoint
 # Proofpoint's refusals point to its page for checking an address.
 # example: 554 Blocked - see https://ipcheck.proofpoint.com/?ip=78.225.183.108
-/^[45][0-9][0-9][ -].* https?:\/\/ipcheck\.proofpoint\.com\// Proofpoint
+# example: 554 5.7.0 Blocked - see https://support.proofpoint.com/dnsbl-lookup.cgi?ip=1.1.1.1
+/^[45][0-9][0-9][ -].* https?:\/\/(ipcheck\.proofpoint\.com\/|support\.proofpoint\.com\/dnsbl-lookup\.cgi)/ Proofpoint
 # example: 220 eu-smtp-inbound-1.mimecast.com ESMTP 502 5.5.1 Command not implemented
 /\.mimecast\.com ESMTP/ Mimecast
 # example: 220 inbound-smtp.us-east-1.amazonaws.com ESMTP Amazon SES f3K9qLx2VbN7tRw8ZpYc 502 5.5.1 Command not implemented
@@ -165,6 +168,12 @@
 /^220 smtp[0-9]*\.alice\.it ESMTP Service ready( |$)/ Alice.it
 # example: 220 atria.uberspace.de ESMTP 250-atria.uberspace.de 250-STARTTLS 250-PIPELINING 250-8BITMIME 250 AUTH LOGIN PLAIN
 /^220 [a-z0-9-]+\.uberspace\.de ESMTP( |$)/ Uberspace
+# example: 554 mxcmd04.ad.aruba.it bizsmtp hYzf1o0274Aa5Bp01 Connection refused from XXXX. See http://csi.cloudmark.com/reset-request/?ip=XXXX for more  information.
+/^[2-5][0-9][0-9][ -][a-z0-9-]+(\.[a-z0-9-]+)*\.aruba\.it bizsmtp( |$)/ Aruba
+# example: 220 smtp.mandrillapp.com ESMTP 250-relay-4.eu-west-1.relay-prod 250-PIPELINING 250-SIZE 26214400 250-STARTTLS 250-AUTH PLAIN LOGIN 250-ENHANCEDSTATUSCODES 250-8BITMIME 250 CHUNKING
+/^220 smtp\.mandrillapp\.com ESMTP( |$)/ Mandrill
+# example: 220 mx.cloudflare.net Cloudflare Email ESMTP Service ready 250-mx.cloudflare.net greets client.example.com 250-AUTH PLAIN LOGIN 250-SIZE 5242880 250-8BITMIME 250 ENHANCEDSTATUSCODES
+/^220 [^ ]+ Cloudflare Email ESMTP Service ready( |$)/ Cloudflare
 
 # Products, by their default greetings ----------------------------------------
 
@@ -324,7 +333,8 @@
 /\(Netscape Messaging Server / Oracle Communications Messaging Server
 # example: 220 oi-mta-02.oi.com.br -- Server ESMTP (Oracle Communications Messaging Server 7.0.5.36.0 64bit (built May 29 2015))
 # example: 220 smtpin127.mac.com -- Server ESMTP (Oracle Communications Messaging Server 7u4-23.01(7.0.4.23.0) 64bit (built Aug 10 2011))
-/ -- Server ESMTP \((Oracle Communications|Sun Java\(tm\) System) Messaging Server [0-9]/ Oracle Communications Messaging Server
+# example: 220 venus -- Server ESMTP (iPlanet Messaging Server 5.1 (built May  7 2001))
+/ -- Server ESMTP \((Oracle Communications|Sun Java\(tm\) System|Sun ONE|iPlanet) Messaging Server [0-9]/ Oracle Communications Messaging Server
 # example: 220 foo.bar -- Server ESMTP (Sun Internet Mail Server sims.4.0.2000.10.12.16.25.p8)
 /\(Sun Internet Mail Server sims\.[0-9]/ Sun Internet Mail Server
 # example: 220 X1 NT-ESMTP Server foo.bar (IMail 6.06 899085-1)
@@ -525,7 +535,9 @@
 # example: 220 testsrv.com SMTP Guerrilla(1.5.1-90-gf9c4965) #1 (1) 2019-08-04T13:40:52+03:00
 # example version: 1.5.1-90-gf9c4965
 # version: / SMTP Guerrilla\(/ /[0-9][^)]*/
-/ SMTP Guerrilla\([0-9]/ go-guerrilla
+# example: 220 receive.cinnox.com SMTP Guerrilla(unknown) #2457 (1) 2023-05-30T10:25:17Z 250-receive.cinnox.com Hello 250-SIZE 67108864 250-PIPELINING 250-STARTTLS 250-ENHANCEDSTATUSCODES 250 HELP
+# example version: none
+/ SMTP Guerrilla\(/ go-guerrilla
 # example: 220 kona.carleton.edu -- Server ESMTP (PMDF V6.2#30648)
 # example version: V6.2#30648
 # version: / -- Server ESMTP \(PMDF / /V[0-9][^)]*/
@@ -550,6 +562,39 @@
 / ESMTP IdeaSmtpServer v[0-9]/ IdeaSmtpServer
 # example: 220 0b939e3ef53b Microsoft Graph SMTP OAuth Relay 250-0b939e3ef53b 250-SIZE 33554432 250-8BITMIME 250-SMTPUTF8 250-AUTH LOGIN PLAIN 250 HELP
 / Microsoft Graph SMTP OAuth Relay( |$)/ smtp-oauth-relay
+# example: 220 <1140475332.2874633136@mast> [XMail 1.22 ESMTP Server] service ready; Mon, 20 Feb 2006 22:42:12 -0000
+# example version: 1.22
+# version: /\[XMail / /[0-9]+(\.[0-9]+)+/
+/\[XMail [0-9][^ ]* ESMTP Server\]/ XMail
+# example: 220 mast MasqMail 0.2.21 ESMTP
+# example version: 0.2.21
+# version: / MasqMail / /[0-9]+(\.[0-9]+)+/
+/ MasqMail [0-9][^ ]* ESMTP( |$)/ MasqMail
+# Openwave's (before, Software.com's) InterMail gives its build after a v and a letter.
+# example: 220 moon.telcotest.cti2.com ESMTP server (InterMail vK.4.03.00.00 201-232-121 license d3f1e9b0ca21d978198f8b681cb00234) ready Wed, 28 Feb 2001 11:22:59 +0200
+# example version: K.4.03.00.00
+# version: /\(InterMail v/ /[A-Z]\.[0-9]+(\.[0-9]+)*/
+/ ESMTP server \(InterMail v[A-Z]\.[0-9]/ Openwave
+# example: 220 testdrive.mirapoint.com ESMTP Mirapoint 1.1.0; Wed, 28 Feb 2001 04:23:27 -0500 (EST)
+# example version: 1.1.0
+# version: / ESMTP Mirapoint / /[0-9]+(\.[0-9]+)+/
+/ ESMTP Mirapoint [0-9]/ Mirapoint
+# example: 220 s0mailgw01.prontomail.co.il ESMTP Service (NPlex 2.0.119) ready
+# example version: 2.0.119
+# version: / ESMTP Service \(NPlex / /[0-9]+(\.[0-9]+)+/
+/ ESMTP Service \(NPlex [0-9]/ Commtouch NPlex
+# example: 220 mail.inetsim.org INetSim Mail Service ready. 214-Commands supported: 214-    HELO MAIL RCPT DATA 214-    RSET NOOP QUIT EXPN 214-    HELP VRFY EHLO AUTH 214-    ETRN STARTTLS 214 For more info use "HELP <topic>".
+/ INetSim Mail Service ready\./ INetSim
+# example: 220 EventMachine SMTP Server 250 Ok, but unimplemented
+/^220 EventMachine SMTP Server( |$)/ EventMachine SmtpServer
+# example: 220 localhost ESMTP msmtpd 500 Expected EHLO or HELO
+/^220 [^ ]+ ESMTP msmtpd( |$)/ msmtpd
+# example: 220 nullmailer-smtpd ready 214 2.0.0 Help not available
+/^220 nullmailer-smtpd ready( |$)/ nullmailer
+# example: 220 127.0.0.1 tcllib smtpd 1.5; Tue, 08 Dec 2026 04:23:52 +0000 214-Topics: 214-   HELO MAIL DATA RSET NOOP QUIT 214-For more information use "HELP <topic>". 214 End of HELP
+# example version: 1.5
+# version: / tcllib smtpd / /[0-9]+(\.[0-9]+)+/
+/ tcllib smtpd [0-9]/ tcllib smtpd
 # example: 220 Greta Mailpit (101) ESMTP Service ready 250-Greta greets ba-dd.cloudflare-email.net 250-SIZE 0 250-AUTH LOGIN PLAIN 250 ENHANCEDSTATUSCODES
 / Mailpit (\([0-9]+\) )?ESMTP Service ready( |$)/ Mailpit
 # example: 220 a4360929b762 Mailrise 0.0.post1.dev1+gbf98187 250-a4360929b762 250-SIZE 33554432 250-8BITMIME 250-SMTPUTF8 250 HELP
@@ -612,7 +657,10 @@
 # example version: 4.5.3.6
 # version: / Sophos Email Appliance v/ /[0-9]+(\.[0-9]+)+/
 / Sophos Email Appliance v[0-9]/ Sophos
-# Trend Micro's InterScan Messaging Security Virtual Appliance.
+# Trend Micro's InterScan VirusWall, and its InterScan Messaging Security
+# Virtual Appliance.
+# example: 220 mail1.microsoft.com InterScan VirusWall NT ESMTP 3.24 (build 01/19/2000) ready at Thu, 08 Mar 2001 01:24:14 -0800 (Pacific Standard Time)
+/ InterScan VirusWall( NT)? ESMTP [0-9]/ Trend Micro
 # example: 220 ESMTP IMSVA
 / ESMTP IMSVA( |$)/ Trend Micro
 # example: 220 AVG ESMTP Proxy Server 7.0.300/7.0.300 [265.8.8]
@@ -659,6 +707,9 @@
 # digits in parentheses.
 # example: 220 barracuda.choopa.net ESMTP (2cca12787012f064281cf8557700560b)
 /^220 [^ ]+ ESMTP \([0-9a-f]{32}\)( |$)/ Barracuda
+# Its refusals name Barracuda's own list of addresses and its page.
+# example: 554-Service unavailable; Client host [bl11-253-215.dsl.telepac.pt] blocked using 554-Barracuda Reputation; 554 http://www.barracudanetworks.com/reputation/?r=1&ip=85.244.xxx.yyy
+/Barracuda Reputation; (554 )?https?:\/\/www\.barracudanetworks\.com\/reputation\// Barracuda
 # Cisco's Email Security Appliances are often named after their old name.
 # example: 554 ironportin-lyk-3.it.gu.se
 /^[2-5][0-9][0-9][ -][Ii]ron[Pp]ort[a-z0-9-]*\.[a-z0-9.-]+( ESMTP)?( |$)/ Cisco ESA
@@ -728,6 +779,9 @@
 # hMailServer greets with a welcome message of the administrator's choosing.
 # example: 220 mail.example.net ESMTP 211 DATA HELO EHLO MAIL NOOP QUIT RCPT RSET SAML TURN VRFY
 /211 DATA HELO EHLO MAIL NOOP QUIT RCPT RSET SAML TURN VRFY/ hMailServer
+# blackhole, a Python server that takes mail and keeps none, answers HELP with 250.
+# example: 220 mx.example.test ESMTP 250 Supported commands: AUTH DATA EHLO ETRN EXPN HELO MAIL NOOP QUIT RCPT RSET VRFY
+/250 Supported commands: AUTH DATA EHLO ETRN EXPN HELO MAIL NOOP QUIT RCPT RSET VRFY( |$)/ blackhole
 # pymta greets the client's address and lists its commands in its own order.
 # example: 220 localhost Hello 127.0.0.1 214-Commands supported 214 NOOP HELO QUIT AUTH RCPT DATA RSET HELP MAIL EHLO
 /214 NOOP HELO QUIT AUTH RCPT DATA RSET HELP MAIL EHLO( |$)/ pymta
