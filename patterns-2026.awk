@@ -811,4 +811,12 @@
 # Exchange 2013 and later offer XRDST; 2007 and 2010 XEXCH50.
 # example: 220 mail.example.com ESMTP 250-mail.example.com Hello [192.0.2.25] 250-SIZE 37748736 250-PIPELINING 250-DSN 250-ENHANCEDSTATUSCODES 250-STARTTLS 250-X-ANONYMOUSTLS 250-AUTH NTLM 250-X-EXPS GSSAPI NTLM 250-8BITMIME 250-BINARYMIME 250-CHUNKING 250 XRDST
 # example: 220 mail.example.com ESMTP 250-mail.example.com Hello [192.0.2.25] 250-SIZE 10485760 250-PIPELINING 250-DSN 250-ENHANCEDSTATUSCODES 250-STARTTLS 250-X-ANONYMOUSTLS 250-AUTH NTLM 250-X-EXPS GSSAPI NTLM 250-8BITMIME 250-BINARYMIME 250-CHUNKING 250-XEXCH50 250 XRDST
-/ 250[- ](XRDST|XEXCH50)( |$)/ Microsoft Exchange
+/ 250[- ](XRDST|XEXCH50|X-ANONYMOUSTLS)( |$)/ Microsoft Exchange
+# Exim's: the client's name and address, then SIZE, 8BITMIME and PIPELINING
+# in the order of its source (smtp_in.c); PIPECONNECT is its own.
+# example: 220 mx.example.test ESMTP 250-mx.example.test Hello survey.example.test [127.0.0.1] 250-SIZE 7654321 250-8BITMIME 250-DSN 250-PIPELINING 250-PIPECONNECT 250-CHUNKING 250-STARTTLS 250-PRDR 250-SMTPUTF8 250 HELP
+/ Hello [^ ]+ \[[0-9a-fA-F.:]+\] 250-SIZE( [0-9]+)? (250-LIMITS [A-Z0-9= ]+ )?250-8BITMIME (250-DSN )?250-PIPELINING( |$)| 250-(X_)?PIPE_?CONNECT( |$)/ Exim
+# sendmail's: pleased to meet you, then its extensions in the order of its
+# source (srvrsmtp.c).
+# example: 220 mx.example.test ESMTP 250-mx.example.test Hello localhost [127.0.0.1], pleased to meet you 250-ENHANCEDSTATUSCODES 250-PIPELINING 250-8BITMIME 250-SIZE 4567890 250-DSN 250-ETRN 250-STARTTLS 250-DELIVERBY 250 HELP
+/, pleased to meet you 250-ENHANCEDSTATUSCODES 250-PIPELINING 250-8BITMIME 250-SIZE( |$)/ sendmail
