@@ -213,8 +213,8 @@
 # smtpd_banner shows, gives the version.
 # example: 220 mx.example.org ESMTP Postfix 3.7.11
 # example version: 3.7.11
-# version: / ESMTP Postfix / /[0-9]+(\.[0-9]+)+/
-/ ESMTP Postfix/ Postfix
+# version: / ESMTP ([Pp]ost[Ff]ix) / /[0-9]+(\.[0-9]+)+/
+/ ESMTP ([Pp]ost[Ff]ix)/ Postfix
 # example: 220-domain.com ESMTP Postcow
 / ESMTP Postcow( |$)/ Postfix
 # example: 220 foo.bar SMTP Postfix
@@ -253,7 +253,8 @@
 # example: 220 mail.example.com ESMTP sendmail (AIX/PPC)
 # example: 220 smtp sendmail v8.12.11 (IBM AIX 4.3)
 # example: 220-mail.example.com ESMTP AIX Sendmail 7.5.3
-/ Sendmail (AIX ?[0-9]|SMI-[0-9]|[0-9.]+\/SMI-[0-9])|^220 Sendmail ESMTP ready| ESMTP sendmail \(AIX| AIX Sendmail [0-9]| sendmail v8\.[0-9]/ sendmail
+# Older ones give its version and that of its configuration, a slash between.
+/ Sendmail (AIX ?[0-9]|SMI-[0-9]|[0-9.]+\/SMI-[0-9]|[0-9]+\.[0-9][^ ;]*\/[^ ;]+( ready at |;))|^220 Sendmail ESMTP ready| ESMTP sendmail \(AIX| AIX Sendmail [0-9]| sendmail v8\.[0-9]/ sendmail
 # example: 220 mx.example.org ESMTP OpenSMTPD 214-2.0.0 This is OpenSMTPD 214-2.0.0 To report bugs in the implementation, please contact bugs@openbsd.org 214-2.0.0 with full details 214 2.0.0 End of HELP info
 / ESMTP OpenSMTPD|This is OpenSMTPD/ OpenSMTPD
 # example: 220 mx.example.net ESMTP Haraka/3.0.2 ready 250 Not implemented
@@ -307,14 +308,14 @@
 # example: 220 foo.bar ESMTP CommuniGate Pro 5.3.1
 # example version: 5.3.1
 # version: / ESMTP CommuniGate Pro / /[0-9]+(\.[0-9]+)+/
-/ ESMTP CommuniGate Pro [0-9]/ CommuniGate Pro
+/ ESMTP CommuniGate Pro( |$)/ CommuniGate Pro
 # Lotus Domino became IBM Domino with release 9.
 # example: 220   ESMTP Service (Lotus Domino Release 7.0) ready at Thu, 30 Nov 2017 17:00:41 +0800
 # example version: 7.0
 # example: 220  ESMTP Service (IBM Domino Release 9.0.1FP8) ready at Thu, 30 Nov 2017 13:51:59 -0800
 # example version: 9.0.1FP8
-# version: / Domino (Release|Build) V?/ /[0-9]+(\.[0-9]+)+(FP[0-9]+)?/
-/ ESMTP Service \((Lotus|IBM|HCL) Domino (Release|Build) V?[0-9]/ Lotus Domino
+# version: / Domino (Release |Build |Versione )?V?/ /[0-9]+(\.[0-9]+)+(FP[0-9]+)?/
+/ ESMTP Service \((Lotus|IBM|HCL) Domino (Release |Build |Versione )?V?[0-9]/ Lotus Domino
 # example: 220 foo.bar Lotus SMTP MTA Service Ready
 # example: 220 Lotus Notes ESMTP Server X1.0 on FooBar R45 Server/Foo Bar/US ready at Fri, 15 Feb 2002 09:46:19 -0800.
 / Lotus SMTP MTA Service Ready|Lotus Notes ESMTP Server X[0-9]/ Lotus Domino
@@ -747,7 +748,7 @@
 # example: 220 mail.example.net ESMTP ready; Mon, 11 May 2026 10:15:02 +0200 214-2.0.0 This is sendmail version 8.13.4 214-2.0.0 Topics: 214-2.0.0  HELO EHLO MAIL RCPT DATA 214-2.0.0  RSET NOOP QUIT HELP VRFY 214-2.0.0  EXPN VERB ETRN DSN AUTH 214-2.0.0  STARTTLS 214-2.0.0 For more info use "HELP <topic>". 214-2.0.0 To report bugs in the implementation send email to 214-2.0.0  sendmail-bugs@sendmail.org. 214-2.0.0 For local information send email to Postmaster at your site. 214 2.0.0 End of HELP info
 # example version: 8.13.4
 # version: /This is [Ss]endmail version / /[0-9]+(\.[0-9]+)+/
-/This is [Ss]endmail version [0-9]/ sendmail
+/This is [Ss]endmail version ([0-9]|AIX[0-9])/ sendmail
 # example: 220 mail.example.net ESMTP 502 5.3.0 Sendmail 8.17.1 -- HELP not implemented
 # example version: 8.17.1
 # version: / Sendmail / /[0-9]+(\.[0-9]+)+/
