@@ -742,7 +742,8 @@
 # example: 220 vm ESMTP 250-vm 250-PIPELINING 250-SIZE 10240000 250-STARTTLS 250 8BITMIME 220 2.0.0 Ready to start TLS 250-vm 250-PIPELINING 250 8BITMIME 500 5.5.2 Error: command not recognized 221 2.0.0 Bye
 /^220 [^ ]+ ESMTP( 250[- ].*)? 500 5\.5\.2 Error: command not recognized( 221 .*)?$/ Postfix
 # example: 220 mx.example.net ESMTP 214-Commands supported: 214 AUTH HELO EHLO MAIL RCPT DATA BDAT NOOP QUIT RSET HELP
-/214-Commands supported: 214 .*HELO EHLO MAIL RCPT DATA (BDAT )?NOOP QUIT RSET HELP/ Exim
+# Exim 3 and the first of 4 listed them on two lines, indented.
+/214-Commands supported: (214 .*HELO EHLO MAIL RCPT DATA (BDAT )?NOOP QUIT RSET HELP|214- +HELO EHLO MAIL RCPT DATA( ETRN)?( AUTH)? 214 +NOOP QUIT RSET HELP)/ Exim
 # sendmail's help file begins with its version; without the help file it
 # answers with the version too.
 # example: 220 mail.example.net ESMTP ready; Mon, 11 May 2026 10:15:02 +0200 214-2.0.0 This is sendmail version 8.13.4 214-2.0.0 Topics: 214-2.0.0  HELO EHLO MAIL RCPT DATA 214-2.0.0  RSET NOOP QUIT HELP VRFY 214-2.0.0  EXPN VERB ETRN DSN AUTH 214-2.0.0  STARTTLS 214-2.0.0 For more info use "HELP <topic>". 214-2.0.0 To report bugs in the implementation send email to 214-2.0.0  sendmail-bugs@sendmail.org. 214-2.0.0 For local information send email to Postmaster at your site. 214 2.0.0 End of HELP info
