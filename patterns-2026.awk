@@ -62,7 +62,7 @@
 # Yahoo's refusals point to its help pages.
 # example: 421 VS1-IP Excessive unknown recipients - possible Open Relay http://help.yahoo.com/help/us/mail/spam/spam-18.html (#4.1.8)
 # example: 421 4.7.0 [TS01] Messages from <OUR_IP_ADDRESS> temporarily deferred due to user complaints -; see http://postmaster.yahoo.com/421-ts01.html
-/\.yahoo\.com ESMTP ready|^[45][0-9][0-9][ -].* https?:\/\/(help\.yahoo\.com\/help|postmaster\.yahoo\.com)\// Yahoo
+/\.yahoo\.com ESMTP ready|^220 YSmtp[^ ]* ESMTP service ready|^[45][0-9][0-9][ -].* https?:\/\/(help\.yahoo\.com\/help|postmaster\.yahoo\.com)\// Yahoo
 # example: 220 BAY004-MC2F22.hotmail.com Sending unsolicited commercial or bulk e-mail to Microsoft's computer network is prohibited. Other restrictions are found at http://privacy.microsoft.com/en-us/anti-spam.mspx. Fri, 6 Oct 2017 17:36:56 -0700
 /^220 [^ ]+\.hotmail\.com Sending unsolicited commercial or bulk e-mail to Microsoft's computer network is prohibited\./ Outlook.com
 # example: 220 mx0b-00164701.pphosted.com ESMTP mfa-m0214089 502 5.5.1 Command not implemented
@@ -174,6 +174,9 @@
 /^220 smtp\.mandrillapp\.com ESMTP( |$)/ Mandrill
 # example: 220 mx.cloudflare.net Cloudflare Email ESMTP Service ready 250-mx.cloudflare.net greets client.example.com 250-AUTH PLAIN LOGIN 250-SIZE 5242880 250-8BITMIME 250 ENHANCEDSTATUSCODES
 /^220 [^ ]+ Cloudflare Email ESMTP Service ready( |$)/ Cloudflare
+# Forcepoint's (before, Websense's) hosted MailControl.
+# example: 220 cluster-g.mailcontrol.com ESMTP MailControl
+/^220 [a-z0-9-]+\.mailcontrol\.com ESMTP MailControl( |$)/ Forcepoint MailControl
 
 # Products, by their default greetings ----------------------------------------
 
@@ -233,7 +236,7 @@
 # example: 220 myhost.test.ex ESMTP Exim x.yz Tue, 2 Mar 1999 09:44:33 +0000
 # example version: none
 # version: / ESMTP \(?(Exim|EXIM) / /[0-9]+(\.[0-9]+)+/
-/ ESMTP \(?(Exim|EXIM)( |\)|$)/ Exim
+/ ESMTP \(?(Exim|EXIM)( |\)|$)|^554 SMTP synchronization error( |$)/ Exim
 # Products with "Sendmail" in their names that are not sendmail come first.
 # example: 220 foo.bar ESMTP MetaInfo Sendmail 2.5 Build 2630 (Berkeley 8.8.6)/8.8.4; Mon, 30 Jul
 # example version: 2.5
@@ -295,20 +298,20 @@
 # example: 220 example.home ESMTP Mail Enable SMTP Service, Version: 1.5018-- ready at Thu, 20 Apr 2023 22:17:45 +0300
 # example version: 1.5018
 # version: / ESMTP (MailEnable|Mail Enable SMTP) Service, Version: / /[0-9]+(\.[0-9]+)+/
-/ ESMTP (MailEnable|Mail Enable SMTP) Service, Version: / MailEnable
+/ ESMTP (MailEnable|Mail Enable SMTP) Service, Version: |, this server offers [0-9]+ extensions( |$)|211 Help:->Supported Commands: HELO,EHLO,QUIT,HELP,RCPT,MAIL,DATA,RSET,NOOP/ MailEnable
 # Kerio Connect was called Kerio MailServer.
 # example: 220 mail.example.net Kerio MailServer 6.7.3 ESMTP ready 502 5.5.1 Command not implemented
 # example version: 6.7.3
 # example: 220 foo.bar Kerio Connect 8.0.2 ESMTP ready
 # example version: 8.0.2
 # version: / Kerio (Connect|MailServer) / /[0-9]+(\.[0-9]+)+/
-/ Kerio (Connect|MailServer) [0-9]/ Kerio Connect
+/ Kerio (Connect|MailServer) [0-9]| 214 [0-9.]+ Commands: HELO EHLO MAIL RCPT DATA RSET NOOP VRFY QUIT( |$)/ Kerio Connect
 # example: 220 mail.example.net ESMTP CommuniGate Pro 6.3.20 is glad to see you! 502 5.5.1 Command not implemented
 # example version: 6.3.20
 # example: 220 foo.bar ESMTP CommuniGate Pro 5.3.1
 # example version: 5.3.1
 # version: / ESMTP CommuniGate Pro / /[0-9]+(\.[0-9]+)+/
-/ ESMTP CommuniGate Pro( |$)/ CommuniGate Pro
+/ ESMTP CommuniGate Pro( |$)| ESMTP is glad to see you!|Stalker Internet Mail Server V\.[0-9]|214-Copyright \(c\) 1995-[0-9]+, Stalker Software/ CommuniGate Pro
 # Lotus Domino became IBM Domino with release 9.
 # example: 220   ESMTP Service (Lotus Domino Release 7.0) ready at Thu, 30 Nov 2017 17:00:41 +0800
 # example version: 7.0
@@ -318,7 +321,7 @@
 / ESMTP Service \((Lotus|IBM|HCL) Domino (Release |Build |Versione )?V?[0-9]/ Lotus Domino
 # example: 220 foo.bar Lotus SMTP MTA Service Ready
 # example: 220 Lotus Notes ESMTP Server X1.0 on FooBar R45 Server/Foo Bar/US ready at Fri, 15 Feb 2002 09:46:19 -0800.
-/ Lotus SMTP MTA Service Ready|Lotus Notes ESMTP Server X[0-9]/ Lotus Domino
+/ Lotus SMTP MTA Service Ready|Lotus Notes ESMTP Server X[0-9]|214-Enter one of the following commands: 214-HELO EHLO MAIL RCPT DATA RSET NOOP QUIT 214 HELP/ Lotus Domino
 # example: 220 foo.bar GroupWise Internet Agent 5.5.1 Ready (C)1993, 1998 Novell, Inc.
 # example version: 5.5.1
 # example: 220 foo.bar GroupWise SMTP/MIME Daemon 4.1 v3 Ready (C)1993, 1996 Novell, Inc.
@@ -335,7 +338,7 @@
 # example: 220 oi-mta-02.oi.com.br -- Server ESMTP (Oracle Communications Messaging Server 7.0.5.36.0 64bit (built May 29 2015))
 # example: 220 smtpin127.mac.com -- Server ESMTP (Oracle Communications Messaging Server 7u4-23.01(7.0.4.23.0) 64bit (built Aug 10 2011))
 # example: 220 venus -- Server ESMTP (iPlanet Messaging Server 5.1 (built May  7 2001))
-/ -- Server ESMTP \((Oracle Communications|Sun Java\(tm\) System|Sun ONE|iPlanet) Messaging Server [0-9]/ Oracle Communications Messaging Server
+/ -- Server ESMTP \(((Oracle Communications|Sun Java(\(tm\))? System|Sun ONE|iPlanet) Messaging Server [0-9]|SUN JES MTA [0-9])/ Oracle Communications Messaging Server
 # example: 220 foo.bar -- Server ESMTP (Sun Internet Mail Server sims.4.0.2000.10.12.16.25.p8)
 /\(Sun Internet Mail Server sims\.[0-9]/ Sun Internet Mail Server
 # example: 220 X1 NT-ESMTP Server foo.bar (IMail 6.06 899085-1)
@@ -343,7 +346,7 @@
 # example: 220 X1 NT-ESMTP Server foo.bar (IMail 6.06 EVAL 11347-1)
 # example version: 6.06
 # version: /\(IMail / /[0-9]+(\.[0-9]+)+/
-/ NT-ESMTP Server [^ ]+ \(IMail [0-9]|\(IMail [0-9][^)]*\) NT-ESMTP Server/ IMail
+/ NT-ESMTP Server [^ ]+ \(IMail [0-9]|\(IMail [0-9][^)]*\) NT-E?SMTP Server|211 DATA EXPN HELO MAIL NOOP QUIT RCPT RSET SAML SEND SOML TURN VRFY/ IMail
 # example: 220 ArGoSoft Mail Server, Version 1.4 (1.4.0.7)
 # example version: 1.4
 # example: 220 ArGoSoft Mail Server Freeware, Version 1.8 (1.8.8.8)
@@ -361,13 +364,13 @@
 # example: 220 foo.bar running Eudora Internet Mail Server 3.0.2
 # example version: 3.0.2
 # version: / running Eudora Internet Mail Server / /[0-9]+(\.[0-9]+)+/
-/ running Eudora Internet Mail Server [0-9]/ Eudora Internet Mail Server
+/ running (Eudora Internet Mail Server|EIMS) (X )?[0-9]/ Eudora Internet Mail Server
 # example: 220 foo.bar IMS SMTP Receiver Version 0.83 Ready
 # example version: 0.83
 # version: / IMS SMTP Receiver Version / /[0-9]+(\.[0-9]+)+/
 / IMS SMTP Receiver Version [0-9]/ EMWAC IMS
 # example: 220 foo.bar FTGate server ready -attitude [C.o.r.E]
-/ FTGate server ready/ FTGate
+/ FTGate [Ss]erver [Rr]eady/ FTGate
 # example: 220 foo.bar running IBM VM SMTP Level 640 on Thu, 30 Nov 2017 01:08:59 PDT
 # example: 220 foo.bar running IBM VM SMTP Level 3A0 on Mon, 10 Sep 2001 07:21:54 EDT
 / running IBM VM SMTP / IBM VM SMTP
@@ -386,7 +389,7 @@
 # example: 220 foo.bar (Mail-Max Version 4.2.4.7, Wed, 31 Jan 2001 03:44:35 +0100 WST) ESMTP Mail Server Ready.
 # example version: 4.2.4.7
 # version: /\(Mail-Max Version / /[0-9]+(\.[0-9]+)+/
-/\(Mail-Max Version [0-9]/ Mail-Max
+/\(Mail-Max Version [0-9]| ESMTP MailMax [0-9]| Mailmax version [0-9][^ ]* ESMTP Mail Server Ready/ Mail-Max
 # example: 220 foo.bar MailSite SMTP Receiver Ready
 # example version: none
 # example: 220  MailSite ESMTP Receiver Version 10.2.0.0 Ready
@@ -402,7 +405,7 @@
 # example: 220 foo.bar Mercury/32 v3.30 ESMTP server ready.
 # example version: 3.30
 # version: / Mercury(\/32 v| )/ /[0-9]+(\.[0-9]+)+/
-/ Mercury(\/32 v| )[0-9][.0-9a-z]* (SMTP\/)?E?SMTP server ready/ Mercury
+/ Mercury(\/32 v| )[0-9][.0-9a-z]* (SMTP\/)?E?SMTP server ready|214-Recognized SMTP commands are: 214- +HELO +EHLO +MAIL +RCPT +DATA +RSET/ Mercury
 # example: 220 foo.bar WindowsNT SMTP Server v3.03.0018/7.aavn/SP ESMTP ready at Thu, 30 Nov 2017 10:15:31 +0100
 / NTMail \(v[0-9]| WindowsNT SMTP Server v[0-9][^ ]*\/SP ESMTP ready at/ NTMail
 # example: 220 foo.bar UCX V4.2-21I, OpenVMS V6.2 VAX ready at Wed, 20 May 2015 01:15:16 GMT
@@ -418,8 +421,8 @@
 # example version: 3.1
 # example: 220 foo.bar ESMTP server (post.office v3.8.4 release 116 ID# 1001-65749U100L10S0V38) ready Thu, 30 Nov 2017 18:46:24 +0900
 # example version: 3.8.4
-# version: / ESMTP server \([Pp]ost\.[Oo]ffice v/ /[0-9]+(\.[0-9]+)+/
-/ ESMTP server \([Pp]ost\.[Oo]ffice v[0-9]/ Post.Office
+# version: / E?SMTP server \([Pp]ost\.[Oo]ffice v/ /[0-9]+(\.[0-9]+)+/
+/ E?SMTP server \([Pp]ost\.[Oo]ffice v[0-9]|This SMTP server is a part of the Post\.Office E-mail system/ Post.Office
 # example: 220 foo.bar SAP 8.04(53) ESMTP service ready
 / SAP [0-9][^ ]* E?SMTP service ready/ SAP
 # example: 220 foo.bar ESMTP ecelerity 4.2.37.61980 r(:) Thu, 30 Nov 2017 09:58:54 +0000
@@ -437,7 +440,7 @@
 # example: 220 foo.bar (PowerMTA(TM) v3.2r24) ESMTP service ready
 # example version: 3.2r24
 # version: /\(PowerMTA\(TM\) v/ /[0-9]+(\.[0-9]+)+(r[0-9]+)?/
-/\(PowerMTA\(TM\) v[0-9]/ PowerMTA
+/\(PowerMTA\(TM\) v[0-9]|214 2\.0\.0 try reading the RFCs: http:\/\/www\.imc\.org\/rfcs\.html/ PowerMTA
 # example: 220 foo.bar VOPmail ESMTP Receiver Version 4.0.179.0 Ready
 # example version: 4.0.179.0
 # version: / VOPmail ESMTP Receiver Version / /[0-9]+(\.[0-9]+)+/
@@ -446,7 +449,7 @@
 # example: 220 foo.bar VPOP3 ESMTP Server Ready
 / VPOP3 E?SMTP Server (Ready|access not allowed)/ VPOP3
 # example: 220 foo.bar ESMTP Lyris ListManager service ready
-/ ESMTP Lyris ListManager service ready/ Lyris ListManager
+/ ESMTP Lyris (ListManager )?service ready/ Lyris ListManager
 # example: 220 foo.bar ESMTP - WinRoute Pro 4.2.4
 # example version: 4.2.4
 # example: 220 ESMTP - WinRoute Pro 4.2.1 Thu, 16 Nov 2017 11:48:15 +0300
@@ -458,7 +461,7 @@
 # example: 220 foo.bar ZMailer Server 2.99.55 #16 ESMTP+IDENT ready at Thu, 16 Nov 2017 06:51:42 -0300
 # example version: 2.99.55
 # version: / ZMailer Server / /[0-9]+(\.[0-9]+)+/
-/ ZMailer Server [0-9][.0-9]* #[0-9]+ ESMTP/ Zmailer
+/ ZMailer Server [0-9][.0-9]* #[0-9]+ ESMTP|214 SMTP server comments and bug reports to: <zmhacks@nic\.funet\.fi>/ Zmailer
 # Twisted's greeting, with ESMTP after it where its server speaks ESMTP.
 # example: 220 foo.bar NO UCE NO UBE NO RELAY PROBES ESMTP
 # example: 220 vm.example.test NO UCE NO UBE NO RELAY PROBES 500 Command not implemented
@@ -468,7 +471,7 @@
 # version: /ESMTP on WinWebMail \[/ /[0-9]+(\.[0-9]+)+/
 /ESMTP on WinWebMail \[[0-9]/ WinWebMail
 # example: 220 foo.bar Service ready by David.fx (0486) ESMTP Server (Tobit.Software, Germany)
-/ Service ready by David\.fx \([0-9]+\) ESMTP Server \(Tobit\.Software, Germany\)/ Tobit David
+/ Service ready by (David\.fx|DvISE PostMan) \([0-9]+\) ESMTP Server \(Tobit\.? ?Software, Germany\)/ Tobit David
 # example: 220 vagrant-centos ESMTP MAILSAC
 / ESMTP MAILSAC/ Mailsac
 # example: 220 mail.example.net ESMTP Citadel server ready.
@@ -566,7 +569,7 @@
 # example: 220 <1140475332.2874633136@mast> [XMail 1.22 ESMTP Server] service ready; Mon, 20 Feb 2006 22:42:12 -0000
 # example version: 1.22
 # version: /\[XMail / /[0-9]+(\.[0-9]+)+/
-/\[XMail [0-9][^ ]* ESMTP Server\]/ XMail
+/\[XMail [0-9][^]]* ESMTP Server\]/ XMail
 # example: 220 mast MasqMail 0.2.21 ESMTP
 # example version: 0.2.21
 # version: / MasqMail / /[0-9]+(\.[0-9]+)+/
@@ -651,7 +654,7 @@
 
 # example: 220 foo.bar ESMTP Symantec Mail Security
 # example: 220 foo.bar ESMTP Symantec Messaging Gateway
-/ ESMTP Symantec (Mail Security|Messaging Gateway)| SMTP NAVIEG [0-9]/ Symantec
+/ ESMTP Symantec (Mail Security|Messaging Gateway)| SMTP NAVIEG [0-9]| SMTP NAVGW [0-9]/ Symantec
 # example: 220 mail.example.com ESMTP Example Sophos Email Appliance v4.4.1.1
 # example version: 4.4.1.1
 # example: 220 mail.example.com ESMTP Sophos Email Appliance v4.5.3.6
@@ -661,7 +664,7 @@
 # Trend Micro's InterScan VirusWall, and its InterScan Messaging Security
 # Virtual Appliance.
 # example: 220 mail1.microsoft.com InterScan VirusWall NT ESMTP 3.24 (build 01/19/2000) ready at Thu, 08 Mar 2001 01:24:14 -0800 (Pacific Standard Time)
-/ InterScan VirusWall( NT)? ESMTP [0-9]/ Trend Micro
+/ InterScan VirusWall( NT)? ESMTP [0-9]|^220 Trend Micro ESMTP [0-9]/ Trend Micro
 # example: 220 ESMTP IMSVA
 / ESMTP IMSVA( |$)/ Trend Micro
 # example: 220 AVG ESMTP Proxy Server 7.0.300/7.0.300 [265.8.8]
@@ -730,7 +733,7 @@
 # example: 220 mx.example.net ESMTP 214 netqmail home page: http://qmail.org/netqmail
 # example: 220 mx.example.net ESMTP 214 qmail home page: http://pobox.com/~djb/qmail.html
 # example: 220 mx.example.net ESMTP 214 notqmail home page: https://notqmail.org
-/qmail home page: http/ qmail
+/qmail home page: http|^421 unable to read controls \(#4\.3\.0\)/ qmail
 # Postfix has no HELP command; Postfix 3.7 answers any command it does not
 # know with "500 5.5.2 Error: command not recognized".  The 502 of older
 # Postfix is also simplesmtp's, Node's server that copied its words, behind
@@ -740,7 +743,7 @@
 # come between the greeting and the answer to HELP.
 # example: 220 vm ESMTP 500 5.5.2 Error: command not recognized
 # example: 220 vm ESMTP 250-vm 250-PIPELINING 250-SIZE 10240000 250-STARTTLS 250 8BITMIME 220 2.0.0 Ready to start TLS 250-vm 250-PIPELINING 250 8BITMIME 500 5.5.2 Error: command not recognized 221 2.0.0 Bye
-/^220 [^ ]+ ESMTP( 250[- ].*)? 500 5\.5\.2 Error: command not recognized( 221 .*)?$/ Postfix
+/^220 [^ ]+ ESMTP( 250[- ].*)? 500 5\.5\.2 Error: command not recognized( 221 .*)?$| 221 2\.7\.0 Error: I can break rules, too\. Goodbye\./ Postfix
 # example: 220 mx.example.net ESMTP 214-Commands supported: 214 AUTH HELO EHLO MAIL RCPT DATA BDAT NOOP QUIT RSET HELP
 # Exim 3 and the first of 4 listed them on two lines, indented.
 /214-Commands supported: (214 .*HELO EHLO MAIL RCPT DATA (BDAT )?NOOP QUIT RSET HELP|214- +HELO EHLO MAIL RCPT DATA( ETRN)?( AUTH)? 214 +NOOP QUIT RSET HELP)/ Exim
@@ -780,7 +783,7 @@
 /214-The following commands are recognized 214- +auth +data +ehlo +helo 214- +help +mail +noop +quit 214 +rcpt +rset +vrfy/ Cisco ESA
 # hMailServer greets with a welcome message of the administrator's choosing.
 # example: 220 mail.example.net ESMTP 211 DATA HELO EHLO MAIL NOOP QUIT RCPT RSET SAML TURN VRFY
-/211 DATA HELO EHLO MAIL NOOP QUIT RCPT RSET SAML TURN VRFY/ hMailServer
+/211 DATA HELO EHLO MAIL NOOP QUIT RCPT RSET SAML TURN VRFY| ESMTP hMailServer [0-9]|^220 \(SMTP\) hMailServer [0-9]/ hMailServer
 # blackhole, a Python server that takes mail and keeps none, answers HELP with 250.
 # example: 220 mx.example.test ESMTP 250 Supported commands: AUTH DATA EHLO ETRN EXPN HELO MAIL NOOP QUIT RCPT RSET VRFY
 /250 Supported commands: AUTH DATA EHLO ETRN EXPN HELO MAIL NOOP QUIT RCPT RSET VRFY( |$)/ blackhole
