@@ -821,6 +821,12 @@
 # in the order of its source (smtp_in.c); PIPECONNECT is its own.
 # example: 220 mx.example.test ESMTP 250-mx.example.test Hello survey.example.test [127.0.0.1] 250-SIZE 7654321 250-8BITMIME 250-DSN 250-PIPELINING 250-PIPECONNECT 250-CHUNKING 250-STARTTLS 250-PRDR 250-SMTPUTF8 250 HELP
 / Hello [^ ]+ \[[0-9a-fA-F.:]+\] 250-SIZE( [0-9]+)? (250-LIMITS [A-Z0-9= ]+ )?250-8BITMIME (250-DSN )?250-PIPELINING( |$)| 250-(X_)?PIPE_?CONNECT( |$)/ Exim
+# Courier's names it among its extensions.
+# example: 220 mx.example.test ESMTP 250-mx.example.test Ok. 250-STARTTLS 250-XVERP=Courier 250-XEXDATA 250-XSECURITY=NONE,STARTTLS 250-PIPELINING 250-8BITMIME 250-SMTPUTF8 250-SIZE 250 DSN
+/ 250-XVERP=Courier( |$)/ Courier
+# Haraka's says so whatever the greeting.
+# example: 220 mx.example.test ESMTP Mail service (1780F1) 250-mx.example.test Hello runsc [127.0.0.1], Haraka is at your service. 250-PIPELINING 250-8BITMIME 250-SMTPUTF8 250-SIZE 5678901 250 STARTTLS
+/Haraka is at your service\./ Haraka
 # sendmail's: pleased to meet you, then its extensions in the order of its
 # source (srvrsmtp.c).
 # example: 220 mx.example.test ESMTP 250-mx.example.test Hello localhost [127.0.0.1], pleased to meet you 250-ENHANCEDSTATUSCODES 250-PIPELINING 250-8BITMIME 250-SIZE 4567890 250-DSN 250-ETRN 250-STARTTLS 250-DELIVERBY 250 HELP
