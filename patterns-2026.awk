@@ -66,7 +66,8 @@
 # example: 220 BAY004-MC2F22.hotmail.com Sending unsolicited commercial or bulk e-mail to Microsoft's computer network is prohibited. Other restrictions are found at http://privacy.microsoft.com/en-us/anti-spam.mspx. Fri, 6 Oct 2017 17:36:56 -0700
 /^220 [^ ]+\.hotmail\.com Sending unsolicited commercial or bulk e-mail to Microsoft's computer network is prohibited\./ Outlook.com
 # example: 220 mx0b-00164701.pphosted.com ESMTP mfa-m0214089 502 5.5.1 Command not implemented
-/\.pphosted\.com ESMTP/ Proofpoint
+# Proofpoint Essentials is named in ppe-hosted.com.
+/\.pphosted\.com ESMTP|^[2-5][0-9][0-9][ -][^ ]+\.ppe-hosted\.com( |$)/ Proofpoint
 # Proofpoint's refusals point to its page for checking an address.
 # example: 554 Blocked - see https://ipcheck.proofpoint.com/?ip=78.225.183.108
 # example: 554 5.7.0 Blocked - see https://support.proofpoint.com/dnsbl-lookup.cgi?ip=1.1.1.1
@@ -654,19 +655,22 @@
 
 # example: 220 foo.bar ESMTP Symantec Mail Security
 # example: 220 foo.bar ESMTP Symantec Messaging Gateway
-/ ESMTP Symantec (Mail Security|Messaging Gateway)| SMTP NAVIEG [0-9]| SMTP NAVGW [0-9]/ Symantec
+# Symantec's hosted service (MessageLabs, Symantec.cloud) is named in messagelabs.com.
+/ ESMTP Symantec (Mail Security|Messaging Gateway)| SMTP NAVIEG [0-9]| SMTP NAVGW [0-9]|^[2-5][0-9][0-9][ -][^ ]*\.messagelabs\.com[ !]/ Symantec
 # example: 220 mail.example.com ESMTP Example Sophos Email Appliance v4.4.1.1
 # example version: 4.4.1.1
 # example: 220 mail.example.com ESMTP Sophos Email Appliance v4.5.3.6
 # example version: 4.5.3.6
 # version: / Sophos Email Appliance v/ /[0-9]+(\.[0-9]+)+/
-/ Sophos Email Appliance v[0-9]/ Sophos
+# Sophos's hosted email is named in hydra.sophos.com.
+/ Sophos Email Appliance v[0-9]|^[2-5][0-9][0-9][ -][^ ]+\.hydra\.sophos\.com( |$)/ Sophos
 # Trend Micro's InterScan VirusWall, and its InterScan Messaging Security
 # Virtual Appliance.
 # example: 220 mail1.microsoft.com InterScan VirusWall NT ESMTP 3.24 (build 01/19/2000) ready at Thu, 08 Mar 2001 01:24:14 -0800 (Pacific Standard Time)
 / InterScan VirusWall( NT)? ESMTP [0-9]|^220 Trend Micro ESMTP [0-9]/ Trend Micro
 # example: 220 ESMTP IMSVA
-/ ESMTP IMSVA( |$)/ Trend Micro
+# Trend Micro's hosted email security is named in tmes.trendmicro and hes.trendmicro.
+/ ESMTP IMSVA( |$)|^[2-5][0-9][0-9][ -][^ ]+\.(tmes|hes)\.trendmicro\.(com|eu)( |$)/ Trend Micro
 # example: 220 AVG ESMTP Proxy Server 7.0.300/7.0.300 [265.8.8]
 # example version: 7.0.300
 # version: / AVG ESMTP Proxy Server / /[0-9]+(\.[0-9]+)+/
@@ -713,10 +717,12 @@
 /^220 [^ ]+ ESMTP \([0-9a-f]{32}\)( |$)/ Barracuda
 # Its refusals name Barracuda's own list of addresses and its page.
 # example: 554-Service unavailable; Client host [bl11-253-215.dsl.telepac.pt] blocked using 554-Barracuda Reputation; 554 http://www.barracudanetworks.com/reputation/?r=1&ip=85.244.xxx.yyy
-/Barracuda Reputation; (554 )?https?:\/\/www\.barracudanetworks\.com\/reputation\// Barracuda
+# Its hosted service is named in barracudanetworks.com.
+/Barracuda Reputation; (554 )?https?:\/\/www\.barracudanetworks\.com\/reputation\/|^[2-5][0-9][0-9][ -][^ ]+\.barracudanetworks\.com( |$)/ Barracuda
 # Cisco's Email Security Appliances are often named after their old name.
 # example: 554 ironportin-lyk-3.it.gu.se
-/^[2-5][0-9][0-9][ -][Ii]ron[Pp]ort[a-z0-9-]*\.[a-z0-9.-]+( ESMTP)?( |$)/ Cisco ESA
+# Cisco's hosted ESA is named in iphmx.com.
+/^[2-5][0-9][0-9][ -][Ii]ron[Pp]ort[a-z0-9-]*\.[a-z0-9.-]+( ESMTP)?( |$)|^[2-5][0-9][0-9][ -][^ ]+\.iphmx\.com( |$)/ Cisco ESA
 # amavis, the content filter between an MTA and its virus scanners, answers
 # on a port of its own (10024) and points to its home page.
 # example: 220 [127.0.0.1] ESMTP amavis service ready 214-2.0.0 See amavis home page at: 214 2.0.0 http://www.ijs.si/software/amavisd/
