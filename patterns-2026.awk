@@ -237,6 +237,7 @@
 # example: 220 myhost.test.ex ESMTP Exim x.yz Tue, 2 Mar 1999 09:44:33 +0000
 # example version: none
 # version: / ESMTP \(?(Exim|EXIM) / /[0-9]+(\.[0-9]+)+/
+# It refuses a client that talks before its greeting in words of its own.
 / ESMTP \(?(Exim|EXIM)( |\)|$)|^554 SMTP synchronization error( |$)/ Exim
 # Products with "Sendmail" in their names that are not sendmail come first.
 # example: 220 foo.bar ESMTP MetaInfo Sendmail 2.5 Build 2630 (Berkeley 8.8.6)/8.8.4; Mon, 30 Jul
@@ -719,7 +720,8 @@
 # example: 554-Service unavailable; Client host [bl11-253-215.dsl.telepac.pt] blocked using 554-Barracuda Reputation; 554 http://www.barracudanetworks.com/reputation/?r=1&ip=85.244.xxx.yyy
 # Its hosted service is named in barracudanetworks.com.
 /Barracuda Reputation; (554 )?https?:\/\/www\.barracudanetworks\.com\/reputation\/|^[2-5][0-9][0-9][ -][^ ]+\.barracudanetworks\.com( |$)/ Barracuda
-# Cisco's Email Security Appliances are often named after their old name.
+# Administrators often name Cisco's Email Security Appliances after their
+# old name, IronPort.
 # example: 554 ironportin-lyk-3.it.gu.se
 # Cisco's hosted ESA is named in iphmx.com.
 /^[2-5][0-9][0-9][ -][Ii]ron[Pp]ort[a-z0-9-]*\.[a-z0-9.-]+( ESMTP)?( |$)|^[2-5][0-9][0-9][ -][^ ]+\.iphmx\.com( |$)/ Cisco ESA
@@ -749,6 +751,7 @@
 # come between the greeting and the answer to HELP.
 # example: 220 vm ESMTP 500 5.5.2 Error: command not recognized
 # example: 220 vm ESMTP 250-vm 250-PIPELINING 250-SIZE 10240000 250-STARTTLS 250 8BITMIME 220 2.0.0 Ready to start TLS 250-vm 250-PIPELINING 250 8BITMIME 500 5.5.2 Error: command not recognized 221 2.0.0 Bye
+# It answers a client that breaks the rules of pipelining in words of its own.
 /^220 [^ ]+ ESMTP( 250[- ].*)? 500 5\.5\.2 Error: command not recognized( 221 .*)?$| 221 2\.7\.0 Error: I can break rules, too\. Goodbye\./ Postfix
 # example: 220 mx.example.net ESMTP 214-Commands supported: 214 AUTH HELO EHLO MAIL RCPT DATA BDAT NOOP QUIT RSET HELP
 # Exim 3 and the first of 4 listed them on two lines, indented.
@@ -819,7 +822,8 @@
 # Google's reply to EHLO names the host and the client's address.
 # example: 220 mail.example.org ESMTP 250-mx.google.com at your service, [192.0.2.25] 250-SIZE 157286400 250-8BITMIME 250-STARTTLS 250-ENHANCEDSTATUSCODES 250-PIPELINING 250-CHUNKING 250 SMTPUTF8
 / 250[- ][^ ]+\.google\.com at your service, \[/ Google
-# Exchange 2013 and later offer XRDST; 2007 and 2010 XEXCH50.
+# Exchange 2013 and later offer XRDST; 2007 and 2010 XEXCH50; all of them
+# X-ANONYMOUSTLS.
 # example: 220 mail.example.com ESMTP 250-mail.example.com Hello [192.0.2.25] 250-SIZE 37748736 250-PIPELINING 250-DSN 250-ENHANCEDSTATUSCODES 250-STARTTLS 250-X-ANONYMOUSTLS 250-AUTH NTLM 250-X-EXPS GSSAPI NTLM 250-8BITMIME 250-BINARYMIME 250-CHUNKING 250 XRDST
 # example: 220 mail.example.com ESMTP 250-mail.example.com Hello [192.0.2.25] 250-SIZE 10485760 250-PIPELINING 250-DSN 250-ENHANCEDSTATUSCODES 250-STARTTLS 250-X-ANONYMOUSTLS 250-AUTH NTLM 250-X-EXPS GSSAPI NTLM 250-8BITMIME 250-BINARYMIME 250-CHUNKING 250-XEXCH50 250 XRDST
 / 250[- ](XRDST|XEXCH50|X-ANONYMOUSTLS)( |$)/ Microsoft Exchange
