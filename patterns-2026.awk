@@ -170,7 +170,12 @@
 # example: 220 atria.uberspace.de ESMTP 250-atria.uberspace.de 250-STARTTLS 250-PIPELINING 250-8BITMIME 250 AUTH LOGIN PLAIN
 /^220 [a-z0-9-]+\.uberspace\.de ESMTP( |$)/ Uberspace
 # example: 554 mxcmd04.ad.aruba.it bizsmtp hYzf1o0274Aa5Bp01 Connection refused from XXXX. See http://csi.cloudmark.com/reset-request/?ip=XXXX for more  information.
-/^[2-5][0-9][0-9][ -][a-z0-9-]+(\.[a-z0-9-]+)*\.aruba\.it bizsmtp( |$)/ Aruba
+# example: 220 pepi1sm-sfepd02.ad.aruba.it Aruba SMTP ESMTP server ready
+/^[2-5][0-9][0-9][ -][a-z0-9-]+(\.[a-z0-9-]+)*\.aruba\.it (bizsmtp|Aruba SMTP ESMTP server ready)( |$)/ Aruba
+# example: 220 smtp.postmarkapp.com ESMTP sc-ams-smtp1
+/^220 smtp\.postmarkapp\.com ESMTP( |$)/ Postmark
+# example: 220 iemsa300501.mailsv.softbank.jp ESMTP server ready Thu, 12 Mar 2015 19:05:54 +0900
+/^220 [^ ]+\.mailsv\.softbank\.jp ESMTP server ready( |$)/ SoftBank
 # example: 220 smtp.mandrillapp.com ESMTP 250-relay-4.eu-west-1.relay-prod 250-PIPELINING 250-SIZE 26214400 250-STARTTLS 250-AUTH PLAIN LOGIN 250-ENHANCEDSTATUSCODES 250-8BITMIME 250 CHUNKING
 /^220 smtp\.mandrillapp\.com ESMTP( |$)/ Mandrill
 # example: 220 mx.cloudflare.net Cloudflare Email ESMTP Service ready 250-mx.cloudflare.net greets client.example.com 250-AUTH PLAIN LOGIN 250-SIZE 5242880 250-8BITMIME 250 ENHANCEDSTATUSCODES
@@ -432,7 +437,9 @@
 # example: 220 foo.bar ESMTP ecelerity 3.3.1.44388 r(44388) Thu, 30 Nov 2017 03:10:11 -0700
 # example version: 3.3.1.44388
 # version: / ESMTP ecelerity / /[0-9]+(\.[0-9]+)+/
-/ ESMTP ecelerity [0-9]/ Momentum
+# example: 220 ecbuild-14 ESMTP ecelerity HEAD r(9610M) Wed, 08 Mar 2006 16:21:51 -0500 250-ecbuild-14 says EHLO to 10.80.116.73 250-PIPELINING 250-XDUMPCONTEXT 250-8BITMIME 250-AUTH=LOGIN 250-AUTH LOGIN 250 STARTTLS
+# example version: none
+/ ESMTP ecelerity ([0-9]|HEAD )/ Momentum
 # example: 220 foo.bar Smtp Server SLMail v2.7 Ready ESMTP spoken here
 # example version: 2.7
 # example: 220 foo.bar SMTP Server SLmail 3.2.3113 Ready ESMTP spoken here
@@ -479,7 +486,9 @@
 # example: 220 mail.example.net ESMTP Citadel server ready.
 / ESMTP Citadel server ready/ Citadel
 # example: 220 smtp.example.com Stalwart ESMTP at your service
-/ Stalwart ESMTP at your service/ Stalwart
+# Its first versions said SMTP and their version number.
+# example: 220 mail.cloud.mydomain.net Stalwart SMTP v0.4.0 at your service. 250-mail.cloud.mydomain.net says hello 250-STARTTLS 250-SMTPUTF8 250-SIZE 104857600 250-REQUIRETLS 250-PIPELINING 250-ENHANCEDSTATUSCODES 250-CHUNKING 250-BINARYMIME 250 8BITMIME
+/ Stalwart (ESMTP|SMTP v[0-9][^ ]*) at your service/ Stalwart
 # example: 220 mail.typebot.io ESMTP Postal/TNSDKD
 / ESMTP Postal\/[A-Za-z0-9]+( |$)/ Postal
 # example: 220 vm ESMTP chasquid
@@ -607,6 +616,9 @@
 # example version: 0.0.post1.dev1+gbf98187
 # version: /^220 [^ ]+ Mailrise / /[0-9][^ ]*/
 /^220 [^ ]+ Mailrise [0-9]/ Mailrise
+# aws-smtp-relay, which passes mail on to Amazon SES.
+# example: 220 ns03 AWS SMTP Relay ESMTP Service ready 250-ns03 greets ns03 250-SIZE 0 250 ENHANCEDSTATUSCODES
+/ AWS SMTP Relay ESMTP Service ready( |$)/ AWS SMTP Relay
 # slimta's sample configuration names the agent; its EHLO reply greets the client.
 # example: 220 localhost ESMTP Mail Delivery Agent 500 5.5.2 Syntax error, command unrecognized
 /^220 [^ ]+ ESMTP Mail (Delivery|Submission) Agent( |$)/ slimta
