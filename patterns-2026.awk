@@ -802,7 +802,8 @@
 # Cisco's Email Security Appliance (IronPort) lists its commands in lower case.
 # example: 220 C680.lab.test ESMTP 214-The following commands are recognized 214- auth data ehlo helo 214- help mail noop quit 214 rcpt rset vrfy
 /214-The following commands are recognized 214- +auth +data +ehlo +helo 214- +help +mail +noop +quit 214 +rcpt +rset +vrfy/ Cisco ESA
-# hMailServer greets with a welcome message of the administrator's choosing.
+# hMailServer greets with a welcome message of the administrator's choosing
+# (its old versions named themselves), and answers HELP with a list of its own.
 # example: 220 mail.example.net ESMTP 211 DATA HELO EHLO MAIL NOOP QUIT RCPT RSET SAML TURN VRFY
 /211 DATA HELO EHLO MAIL NOOP QUIT RCPT RSET SAML TURN VRFY| ESMTP hMailServer [0-9]|^220 \(SMTP\) hMailServer [0-9]/ hMailServer
 # blackhole, a Python server that takes mail and keeps none, answers HELP with 250.
